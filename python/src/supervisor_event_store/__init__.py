@@ -1,0 +1,1 @@
+"""supervisor-event-store: a thin Python client for the PostgreSQL event store."""

@@ -1,0 +1,9 @@
+-- Revert supervisor_event_store:functions/emit_event from pg
+
+BEGIN;
+
+DROP FUNCTION event_store.emit_event(text, text, jsonb, jsonb, uuid, bigint);
+DROP FUNCTION event_store._instance_not_found(text);
+DROP FUNCTION event_store._check_instance_id(text);
+
+COMMIT;

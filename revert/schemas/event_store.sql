@@ -1,0 +1,7 @@
+-- Revert supervisor_event_store:schemas/event_store from pg
+
+BEGIN;
+
+DROP SCHEMA event_store;
+
+COMMIT;
