@@ -1,0 +1,7 @@
+-- Revert supervisor_event_store:functions/emit_events from pg
+
+BEGIN;
+
+DROP FUNCTION event_store.emit_events(text, jsonb, bigint);
+
+COMMIT;
