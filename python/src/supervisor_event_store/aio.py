@@ -1,0 +1,192 @@
+"""``AsyncEventStore``: the asyncio client, with the same methods as ``EventStore``.
+
+async with AsyncEventStore() as store:
+    await store.emit_event("odin-PS-8f4a2b", "epic_started", {"epic_id": "E-1"})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Self, TypeVar
+from uuid import UUID
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from . import _sql
+from .client import DEFAULT_STALE_TIMEOUT, _PoolOwner
+from .errors import translate_errors
+from .models import (
+    EmitResult,
+    Event,
+    EventType,
+    Instance,
+    QueryResult,
+    ReplayResult,
+    Snapshot,
+    StaleInstance,
+    TypeCount,
+)
+
+R = TypeVar("R")
+
+
+class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
+    """Asynchronous client over a ``psycopg_pool.AsyncConnectionPool``; the same methods as ``EventStore``."""
+
+    _pool_class = AsyncConnectionPool
+
+    # --- life cycle ----------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Open our pool (a caller's pool is left alone); fail fast when the server is unreachable."""
+        if not self._owns_pool:
+            return
+        with translate_errors(self.where):
+            probe = await psycopg.AsyncConnection.connect(self.dsn, connect_timeout=self._connect_timeout)
+            await probe.close()
+            await self.pool.open(wait=True, timeout=self.pool.timeout)
+
+    async def close(self) -> None:
+        """Close our pool (a caller's pool is left alone)."""
+        if self._owns_pool:
+            await self.pool.close()
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _run(self, call: _sql.Call[R], arguments: Mapping[str, Any]) -> R:
+        with translate_errors(self.where):
+            async with self.pool.connection() as conn:
+                cur = conn.cursor(row_factory=dict_row)
+                await cur.execute(call.sql, call.params(arguments))
+                return call.result(await cur.fetchall())
+
+    # --- write side ----------------------------------------------------------------------------
+
+    async def emit_event(
+        self,
+        instance_id: str,
+        event_type: str,
+        event_data: Mapping[str, Any],
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        event_id: UUID | str | None = None,
+        expected_sequence: int | None = None,
+    ) -> EmitResult:
+        """Append one event; ``event_id`` makes retries idempotent, ``expected_sequence`` checks the head."""
+        return await self._run(_sql.EMIT_EVENT, locals())
+
+    async def emit_events(
+        self,
+        instance_id: str,
+        events: Sequence[Mapping[str, Any]],
+        *,
+        expected_sequence: int | None = None,
+    ) -> list[EmitResult]:
+        """Append ``[{event_type, event_data, metadata?, event_id?}, ...]`` atomically (up to 1000)."""
+        return await self._run(_sql.EMIT_EVENTS, locals())
+
+    async def register_instance(
+        self,
+        instance_id: str,
+        instance_type: str,
+        project: str,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Instance:
+        """Create or re-activate an instance (``PS`` or ``MS``) and emit ``instance_registered``."""
+        return await self._run(_sql.REGISTER_INSTANCE, locals())
+
+    async def heartbeat(self, instance_id: str, context_percent: float | None = None) -> EmitResult:
+        """Record a heartbeat (re-activates a stale instance) and emit ``instance_heartbeat``."""
+        return await self._run(_sql.HEARTBEAT, locals())
+
+    async def mark_stale_instances(self, timeout: timedelta = DEFAULT_STALE_TIMEOUT) -> list[StaleInstance]:
+        """Mark active instances without a heartbeat within ``timeout`` stale; return them."""
+        return await self._run(_sql.MARK_STALE_INSTANCES, locals())
+
+    async def list_instances(self, status: str | None = None) -> list[Instance]:
+        """Registered instances, optionally only ``active`` or ``stale`` ones."""
+        return await self._run(_sql.LIST_INSTANCES, locals())
+
+    async def register_event_type(
+        self,
+        event_type: str,
+        category: str,
+        description: str,
+        data_schema: Mapping[str, Any] | None = None,
+    ) -> EventType:
+        """Admin: add an event type with its JSON Schema subset, without DDL."""
+        return await self._run(_sql.REGISTER_EVENT_TYPE, locals())
+
+    async def delete_events_for_instance(self, instance_id: str) -> int:
+        """Admin (test clean-up): delete an instance's events and reset its sequence; the count."""
+        return await self._run(_sql.DELETE_EVENTS_FOR_INSTANCE, locals())
+
+    # --- read side -----------------------------------------------------------------------------
+
+    async def query_events(
+        self,
+        instance_id: str | None = None,
+        *,
+        event_types: Sequence[str] | None = None,
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+        keyword: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        after_sequence: int | None = None,
+    ) -> QueryResult:
+        """A page of events (all instances when ``instance_id`` is None), filters combined with AND."""
+        event_types = None if event_types is None else list(event_types)
+        return await self._run(_sql.QUERY_EVENTS, locals())
+
+    async def get_latest_events(self, instance_id: str, limit: int = 10) -> list[Event]:
+        """An instance's newest events, newest first."""
+        return await self._run(_sql.GET_LATEST_EVENTS, locals())
+
+    async def get_event_by_id(self, event_id: UUID | str) -> Event | None:
+        """The event with this id, or None."""
+        return await self._run(_sql.GET_EVENT_BY_ID, locals())
+
+    async def get_event_count(self, instance_id: str) -> int:
+        """How many events an instance has."""
+        return await self._run(_sql.GET_EVENT_COUNT, locals())
+
+    async def aggregate_events_by_type(
+        self,
+        instance_id: str | None = None,
+        *,
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+    ) -> list[TypeCount]:
+        """Event counts per type, most frequent first (all instances when ``instance_id`` is None)."""
+        return await self._run(_sql.AGGREGATE_EVENTS_BY_TYPE, locals())
+
+    async def list_event_types(self, category: str | None = None) -> list[EventType]:
+        """The registered event types, optionally of one category."""
+        return await self._run(_sql.LIST_EVENT_TYPES, locals())
+
+    async def replay_events(self, instance_id: str, to_sequence_num: int | None = None) -> ReplayResult:
+        """Fold an instance's events (up to and including ``to_sequence_num``) into its state."""
+        return await self._run(_sql.REPLAY_EVENTS, locals())
+
+    async def create_snapshot(self, instance_id: str) -> Snapshot:
+        """Store the instance's folded state at its current sequence number."""
+        return await self._run(_sql.CREATE_SNAPSHOT, locals())
+
+
+__all__ = ["AsyncEventStore"]

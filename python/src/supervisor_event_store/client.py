@@ -1,0 +1,236 @@
+"""``EventStore``: the synchronous client. Each method is one call of an ``event_store`` SQL function.
+
+    with EventStore() as store:                      # DSN: explicit > DATABASE_URL > PG* > local cluster
+        store.register_instance("odin-PS-8f4a2b", "PS", "odin")
+        store.emit_event("odin-PS-8f4a2b", "epic_started", {"epic_id": "E-1"})
+
+The pool is created closed and opened by ``open()`` (or ``with``), which first makes one direct
+connection so that an unreachable server fails at once with the reason and the address.
+A caller's pool is used as is: the caller opens and closes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+from uuid import UUID
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
+
+from . import _sql
+from .cluster import describe_dsn, resolve_dsn
+from .errors import translate_errors
+from .models import (
+    EmitResult,
+    Event,
+    EventType,
+    Instance,
+    JsonObject,
+    QueryResult,
+    ReplayResult,
+    Snapshot,
+    StaleInstance,
+    TypeCount,
+)
+
+R = TypeVar("R")
+P = TypeVar("P", "ConnectionPool[Any]", "AsyncConnectionPool[Any]")
+
+DEFAULT_STALE_TIMEOUT = timedelta(seconds=120)
+
+
+class _PoolOwner(Generic[P]):
+    """What both clients share: resolve the DSN once, create our pool closed, or adopt a caller's."""
+
+    _pool_class: type[P]
+
+    def __init__(
+        self,
+        dsn: str | None = None,
+        *,
+        pool: P | None = None,
+        min_size: int = 1,
+        max_size: int = 4,
+        timeout: float = 30.0,
+        connect_timeout: int = 10,
+    ) -> None:
+        self._owns_pool = pool is None
+        if pool is None:
+            self.dsn = resolve_dsn() if dsn is None else dsn
+            pool = self._pool_class(
+                self.dsn,
+                open=False,
+                min_size=min_size,
+                max_size=max_size,
+                timeout=timeout,
+                kwargs={"autocommit": True, "connect_timeout": connect_timeout},
+                name="event-store",
+            )
+        else:
+            self.dsn = pool.conninfo if isinstance(pool.conninfo, str) else ""
+        self.pool: P = pool
+        self.where = describe_dsn(self.dsn)
+        self._connect_timeout = connect_timeout
+
+
+class EventStore(_PoolOwner["ConnectionPool[Any]"]):
+    """Synchronous client over a ``psycopg_pool.ConnectionPool`` (autocommit: one call, one transaction).
+
+    ``EventStore(dsn=None, *, pool=None, min_size=1, max_size=4, timeout=30.0, connect_timeout=10)``
+    """
+
+    _pool_class = ConnectionPool
+
+    # --- life cycle ----------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Open our pool (a caller's pool is left alone); fail fast when the server is unreachable."""
+        if not self._owns_pool:
+            return
+        with translate_errors(self.where):
+            psycopg.connect(self.dsn, connect_timeout=self._connect_timeout).close()
+            self.pool.open(wait=True, timeout=self.pool.timeout)
+
+    def close(self) -> None:
+        """Close our pool (a caller's pool is left alone)."""
+        if self._owns_pool:
+            self.pool.close()
+
+    def __enter__(self) -> Self:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _run(self, call: _sql.Call[R], arguments: Mapping[str, Any]) -> R:
+        with translate_errors(self.where), self.pool.connection() as conn:
+            cur = conn.cursor(row_factory=dict_row)
+            cur.execute(call.sql, call.params(arguments))
+            return call.result(cur.fetchall())
+
+    # --- write side ----------------------------------------------------------------------------
+
+    def emit_event(
+        self,
+        instance_id: str,
+        event_type: str,
+        event_data: Mapping[str, Any],
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        event_id: UUID | str | None = None,
+        expected_sequence: int | None = None,
+    ) -> EmitResult:
+        """Append one event; ``event_id`` makes retries idempotent, ``expected_sequence`` checks the head."""
+        return self._run(_sql.EMIT_EVENT, locals())
+
+    def emit_events(
+        self,
+        instance_id: str,
+        events: Sequence[Mapping[str, Any]],
+        *,
+        expected_sequence: int | None = None,
+    ) -> list[EmitResult]:
+        """Append ``[{event_type, event_data, metadata?, event_id?}, ...]`` atomically (up to 1000)."""
+        return self._run(_sql.EMIT_EVENTS, locals())
+
+    def register_instance(
+        self,
+        instance_id: str,
+        instance_type: str,
+        project: str,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Instance:
+        """Create or re-activate an instance (``PS`` or ``MS``) and emit ``instance_registered``."""
+        return self._run(_sql.REGISTER_INSTANCE, locals())
+
+    def heartbeat(self, instance_id: str, context_percent: float | None = None) -> EmitResult:
+        """Record a heartbeat (re-activates a stale instance) and emit ``instance_heartbeat``."""
+        return self._run(_sql.HEARTBEAT, locals())
+
+    def mark_stale_instances(self, timeout: timedelta = DEFAULT_STALE_TIMEOUT) -> list[StaleInstance]:
+        """Mark active instances without a heartbeat within ``timeout`` stale; return them."""
+        return self._run(_sql.MARK_STALE_INSTANCES, locals())
+
+    def list_instances(self, status: str | None = None) -> list[Instance]:
+        """Registered instances, optionally only ``active`` or ``stale`` ones."""
+        return self._run(_sql.LIST_INSTANCES, locals())
+
+    def register_event_type(
+        self,
+        event_type: str,
+        category: str,
+        description: str,
+        data_schema: Mapping[str, Any] | None = None,
+    ) -> EventType:
+        """Admin: add an event type with its JSON Schema subset, without DDL."""
+        return self._run(_sql.REGISTER_EVENT_TYPE, locals())
+
+    def delete_events_for_instance(self, instance_id: str) -> int:
+        """Admin (test clean-up): delete an instance's events and reset its sequence; the count."""
+        return self._run(_sql.DELETE_EVENTS_FOR_INSTANCE, locals())
+
+    # --- read side -----------------------------------------------------------------------------
+
+    def query_events(
+        self,
+        instance_id: str | None = None,
+        *,
+        event_types: Sequence[str] | None = None,
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+        keyword: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        after_sequence: int | None = None,
+    ) -> QueryResult:
+        """A page of events (all instances when ``instance_id`` is None), filters combined with AND."""
+        event_types = None if event_types is None else list(event_types)
+        return self._run(_sql.QUERY_EVENTS, locals())
+
+    def get_latest_events(self, instance_id: str, limit: int = 10) -> list[Event]:
+        """An instance's newest events, newest first."""
+        return self._run(_sql.GET_LATEST_EVENTS, locals())
+
+    def get_event_by_id(self, event_id: UUID | str) -> Event | None:
+        """The event with this id, or None."""
+        return self._run(_sql.GET_EVENT_BY_ID, locals())
+
+    def get_event_count(self, instance_id: str) -> int:
+        """How many events an instance has."""
+        return self._run(_sql.GET_EVENT_COUNT, locals())
+
+    def aggregate_events_by_type(
+        self,
+        instance_id: str | None = None,
+        *,
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+    ) -> list[TypeCount]:
+        """Event counts per type, most frequent first (all instances when ``instance_id`` is None)."""
+        return self._run(_sql.AGGREGATE_EVENTS_BY_TYPE, locals())
+
+    def list_event_types(self, category: str | None = None) -> list[EventType]:
+        """The registered event types, optionally of one category."""
+        return self._run(_sql.LIST_EVENT_TYPES, locals())
+
+    def replay_events(self, instance_id: str, to_sequence_num: int | None = None) -> ReplayResult:
+        """Fold an instance's events (up to and including ``to_sequence_num``) into its state."""
+        return self._run(_sql.REPLAY_EVENTS, locals())
+
+    def create_snapshot(self, instance_id: str) -> Snapshot:
+        """Store the instance's folded state at its current sequence number."""
+        return self._run(_sql.CREATE_SNAPSHOT, locals())
+
+
+__all__ = ["DEFAULT_STALE_TIMEOUT", "EventStore", "JsonObject"]

@@ -1,0 +1,106 @@
+"""Our exceptions, and the one place that turns psycopg errors into them.
+
+Errors are mapped by SQLSTATE (``exc.sqlstate``), never by psycopg's class: our custom ``ES0xx``
+codes arrive as a plain ``psycopg.DatabaseError``. Each exception carries the server's message,
+detail and hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg_pool import PoolTimeout
+
+
+class EventStoreError(Exception):
+    """Base class; also used as is for database and connection failures."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        detail: str | None = None,
+        hint: str | None = None,
+        sqlstate: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+        self.hint = hint
+        self.sqlstate = sqlstate
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidEventError(EventStoreError):
+    """ES001: unknown event type (the hint names the closest known types)."""
+
+
+class InvalidEventDataError(InvalidEventError):
+    """ES003: event data invalid (not an object, missing field, wrong type, out of range, too big)."""
+
+
+class InstanceNotFoundForEventError(EventStoreError):
+    """ES002: the instance is not registered."""
+
+
+class SequenceConflictError(EventStoreError):
+    """ES004: ``expected_sequence`` does not match the instance's last sequence number."""
+
+
+class ImmutableEventError(EventStoreError):
+    """ES005: an attempt to change or remove events."""
+
+
+class InvalidArgumentError(EventStoreError):
+    """ES006: an invalid argument (bad instance id, limit, range, a required NULL)."""
+
+
+class IdempotencyConflictError(EventStoreError):
+    """ES007: an event id reused with different content."""
+
+
+ERRORS_BY_SQLSTATE: dict[str, type[EventStoreError]] = {
+    "ES001": InvalidEventError,
+    "ES002": InstanceNotFoundForEventError,
+    "ES003": InvalidEventDataError,
+    "ES004": SequenceConflictError,
+    "ES005": ImmutableEventError,
+    "ES006": InvalidArgumentError,
+    "ES007": IdempotencyConflictError,
+}
+
+# Hints for standard SQLSTATEs that usually mean "the schema is not deployed here".
+_NOT_DEPLOYED = "Is the schema deployed to this database? Run `event-store deploy` (or `event-store db up`)."
+_STANDARD_HINTS = {"3F000": _NOT_DEPLOYED, "42883": _NOT_DEPLOYED, "42P01": _NOT_DEPLOYED}
+
+
+def from_psycopg(exc: psycopg.Error, where: str) -> EventStoreError:
+    """Our exception for a psycopg error; ``where`` names the server (no password)."""
+    sqlstate = exc.sqlstate
+    if sqlstate is None:
+        # No SQLSTATE: the connection failed or broke (refused, unknown host, closed...).
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return EventStoreError(f"cannot connect to {where}: {reason}")
+    diag = exc.diag
+    cls = ERRORS_BY_SQLSTATE.get(sqlstate, EventStoreError)
+    return cls(
+        diag.message_primary or str(exc),
+        detail=diag.message_detail,
+        hint=diag.message_hint or _STANDARD_HINTS.get(sqlstate),
+        sqlstate=sqlstate,
+    )
+
+
+@contextmanager
+def translate_errors(where: str) -> Iterator[None]:
+    """Raise our exceptions (``from`` the original) for psycopg errors and pool timeouts."""
+    try:
+        yield
+    except PoolTimeout as exc:  # a subclass of psycopg.OperationalError: catch it first
+        raise EventStoreError(f"no database connection to {where} became available: {exc}") from exc
+    except psycopg.Error as exc:
+        raise from_psycopg(exc, where) from exc
