@@ -1,0 +1,99 @@
+# supervisor-event-store: `make demo` and `make test` install what is missing, start the
+# project-local PostgreSQL cluster (.pgdata/, unless DATABASE_URL or PG* point elsewhere),
+# deploy the Sqitch plan and run.
+
+SHELL        := /bin/bash
+.SHELLFLAGS  := -eu -o pipefail -c
+PYTHON       ?= python3
+VENV         := .venv
+PY           := $(VENV)/bin/python
+CLUSTER      := $(PY) -m supervisor_event_store.cluster
+DEB_PACKAGES := postgresql-15 postgresql-15-pgtap sqitch libtap-parser-sourcehandler-pgtap-perl
+TEST_DB      ?= event_store_test
+
+.PHONY: help deps venv db db-stop db-status demo test test-sqitch test-pgtap test-python lint bench bench-write bench-read bench-python clean
+
+help:
+	@echo "make demo     - install what is missing, start the local cluster, deploy, run the demo"
+	@echo "make test     - Sqitch round trip, pgTAP (pg_prove), ruff, mypy, pytest"
+	@echo "make bench    - benchmarks (results go to docs/benchmarks.md by hand)"
+	@echo "make db       - start the local cluster and deploy;  make db-stop - stop it"
+
+# Debian packages: installed only when something is missing (sudo when not root).
+deps:
+	@missing=""; \
+	command -v sqitch >/dev/null || missing="$$missing sqitch"; \
+	command -v pg_prove >/dev/null || missing="$$missing libtap-parser-sourcehandler-pgtap-perl"; \
+	[ -n "$$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || missing="$$missing postgresql-15"; \
+	ls /usr/share/postgresql/*/extension/pgtap.control >/dev/null 2>&1 || missing="$$missing postgresql-15-pgtap"; \
+	command -v pgbench >/dev/null || missing="$$missing postgresql-contrib"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: python/pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e './python[dev]'
+	@touch $@
+
+db: deps venv
+	@$(CLUSTER) up >/dev/null
+	@echo "database ready: $$($(CLUSTER) url)"
+
+db-stop: venv
+	@$(CLUSTER) down
+
+db-status: venv
+	@$(CLUSTER) status
+
+demo: db
+	@if $(VENV)/bin/event-store --help >/dev/null 2>&1; then \
+	  $(VENV)/bin/event-store demo; \
+	else \
+	  psql -X -q -v ON_ERROR_STOP=1 -d "$$($(CLUSTER) url)" -f sql/demo.sql; \
+	fi
+
+test: deps venv test-sqitch test-pgtap lint test-python
+
+# Sqitch round trip on a scratch database: deploy to the release tag, upgrade to the head,
+# verify, revert everything, deploy again. Leaves the test database deployed for pg_prove.
+test-sqitch: db
+	@dsn=$$($(CLUSTER) createdb $(TEST_DB) --recreate); t="db:$$dsn"; \
+	[[ "$$dsn" == *"://"* ]] || t="db:pg:$(TEST_DB)"; \
+	set -x; \
+	sqitch deploy --verify --to @v0.1.0 "$$t"; \
+	sqitch deploy --verify "$$t"; \
+	sqitch verify "$$t"; \
+	sqitch revert -y "$$t"; \
+	sqitch deploy --verify "$$t"
+
+test-pgtap: test-sqitch
+	@dsn=$$($(CLUSTER) url --db $(TEST_DB)); \
+	psql -X -q -v ON_ERROR_STOP=1 -d "$$dsn" -c 'CREATE EXTENSION IF NOT EXISTS pgtap' ; \
+	pg_prove --failures --dbname "$$dsn" tests/pgtap/*.sql
+
+lint: venv
+	$(VENV)/bin/ruff check python tests/python
+	$(VENV)/bin/mypy --strict python/src
+
+test-python: db
+	$(VENV)/bin/pytest -q tests/python
+
+bench: bench-write bench-read bench-python
+
+bench-write: db
+	bash tests/bench/write_bench.sh
+
+bench-read: db
+	@if [ -f tests/bench/read_bench.py ]; then $(PY) tests/bench/read_bench.py; else bash tests/bench/read_bench.sh; fi
+
+bench-python: db
+	$(PY) tests/bench/python_bench.py
+
+clean: db-stop
+	rm -rf .pgdata $(VENV)

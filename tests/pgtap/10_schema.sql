@@ -1,0 +1,85 @@
+-- Tables, columns, constraints, indexes and the seeded event types.
+BEGIN;
+SELECT plan(34);
+
+SELECT has_table('event_store', 'instances', 'instances table exists');
+SELECT has_table('event_store', 'event_types', 'event_types table exists');
+SELECT has_table('event_store', 'events', 'events table exists');
+
+SELECT col_is_pk('event_store', 'instances', 'instance_id', 'instances.instance_id is the primary key');
+SELECT col_type_is('event_store', 'instances', 'instance_id', 'character varying(32)', 'instance_id is varchar(32)');
+SELECT columns_are('event_store', 'instances',
+    ARRAY['instance_id', 'instance_type', 'project', 'status', 'registered_at', 'last_heartbeat_at',
+          'metadata', 'last_sequence_num'], 'instances has the registry columns and the stream head');
+SELECT col_is_pk('event_store', 'event_types', 'event_type', 'event_types.event_type is the primary key');
+SELECT columns_are('event_store', 'event_types',
+    ARRAY['event_type', 'category', 'description', 'data_schema', 'created_at'], 'event_types columns');
+
+SELECT columns_are('event_store', 'events',
+    ARRAY['event_id', 'instance_id', 'event_type', 'sequence_num', 'timestamp', 'event_data', 'metadata',
+          'created_at', 'updated_at', 'global_position', 'transaction_id'], 'events has the seed columns plus position and xid');
+SELECT col_is_pk('event_store', 'events', 'event_id', 'events.event_id is the primary key');
+SELECT col_type_is('event_store', 'events', 'event_id', 'uuid', 'event_id is uuid');
+SELECT col_default_is('event_store', 'events', 'event_id', 'gen_random_uuid()', 'event_id defaults to gen_random_uuid()');
+SELECT col_type_is('event_store', 'events', 'sequence_num', 'bigint', 'sequence_num is bigint');
+SELECT col_type_is('event_store', 'events', 'event_data', 'jsonb', 'event_data is jsonb');
+SELECT col_type_is('event_store', 'events', 'global_position', 'bigint', 'global_position is bigint');
+SELECT ok((SELECT attidentity = 'a' FROM pg_attribute
+            WHERE attrelid = 'event_store.events'::regclass AND attname = 'global_position'),
+          'global_position is GENERATED ALWAYS AS IDENTITY');
+SELECT col_type_is('event_store', 'events', 'transaction_id', 'xid8', 'transaction_id is xid8');
+SELECT col_default_is('event_store', 'events', 'transaction_id', 'pg_current_xact_id()', 'transaction_id defaults to pg_current_xact_id()');
+SELECT fk_ok('event_store', 'events', 'instance_id', 'event_store', 'instances', 'instance_id');
+SELECT fk_ok('event_store', 'events', 'event_type', 'event_store', 'event_types', 'event_type');
+SELECT col_is_unique('event_store', 'events', ARRAY['instance_id', 'sequence_num'], 'UNIQUE (instance_id, sequence_num)');
+SELECT has_index('event_store', 'events', 'events_event_type_timestamp_idx', ARRAY['event_type', '"timestamp"'], 'index (event_type, timestamp DESC)');
+SELECT has_index('event_store', 'events', 'events_instance_created_at_idx', ARRAY['instance_id', 'created_at'], 'index (instance_id, created_at DESC)');
+SELECT has_index('event_store', 'events', 'events_timestamp_idx', ARRAY['"timestamp"'], 'index (timestamp DESC)');
+
+-- Constraints refuse what the functions never write.
+SELECT throws_ok($$INSERT INTO event_store.instances (instance_id, instance_type, project) VALUES ('bad id!', 'PS', 'p')$$,
+                 '23514', NULL, 'instance ids outside [A-Za-z0-9_.-] are refused by a CHECK');
+SELECT throws_ok($$INSERT INTO event_store.instances (instance_id, instance_type, project) VALUES ('ok', 'XX', 'p')$$,
+                 '23514', NULL, 'instance_type must be PS or MS');
+INSERT INTO event_store.instances (instance_id, instance_type, project) VALUES ('schema-t1', 'PS', 'p');
+SELECT throws_ok($$INSERT INTO event_store.events (instance_id, event_type, sequence_num, event_data) VALUES ('schema-t1', 'epic_started', 1, '[1]')$$,
+                 '23514', NULL, 'event_data must be an object');
+SELECT throws_ok($$INSERT INTO event_store.events (instance_id, event_type, sequence_num, event_data, created_at, updated_at)
+                   VALUES ('schema-t1', 'epic_started', 1, '{}', now(), now() + interval '1 s')$$,
+                 '23514', NULL, 'updated_at must equal created_at');
+
+-- The 23 seeded types, by category.
+SELECT is((SELECT count(*)::int FROM event_store.event_types
+            WHERE event_type IN ('instance_registered', 'instance_heartbeat', 'instance_stale', 'epic_started',
+                  'epic_completed', 'epic_failed', 'test_started', 'test_passed', 'test_failed', 'validation_passed',
+                  'validation_failed', 'commit_created', 'pr_created', 'pr_merged', 'deployment_started',
+                  'deployment_completed', 'deployment_failed', 'context_window_updated', 'checkpoint_created',
+                  'checkpoint_loaded', 'epic_planned', 'feature_requested', 'task_spawned')), 23,
+          'the 23 built-in event types are seeded');
+SELECT set_eq($$SELECT DISTINCT category FROM event_store.event_types$$,
+              ARRAY['instance', 'epic', 'testing', 'git', 'deployment', 'work_state', 'planning'],
+              'the seven categories');
+SELECT set_eq($$SELECT event_type || ':' || coalesce((SELECT string_agg(r, ',' ORDER BY r)
+                                                      FROM jsonb_array_elements_text(data_schema -> 'required') r), '')
+                 FROM event_store.event_types$$,
+              ARRAY['instance_registered:instance_type,project', 'instance_heartbeat:',
+                    'instance_stale:last_heartbeat_at,timeout_seconds', 'epic_started:epic_id', 'epic_completed:epic_id',
+                    'epic_failed:epic_id,reason', 'test_started:test_suite', 'test_passed:test_suite',
+                    'test_failed:test_suite', 'validation_passed:validation_type',
+                    'validation_failed:reason,validation_type', 'commit_created:commit_sha,message',
+                    'pr_created:pr_number,title', 'pr_merged:pr_number', 'deployment_started:deployment_id,environment',
+                    'deployment_completed:deployment_id,environment',
+                    'deployment_failed:deployment_id,environment,reason', 'context_window_updated:usage_percent',
+                    'checkpoint_created:checkpoint_id', 'checkpoint_loaded:checkpoint_id', 'epic_planned:epic_id',
+                    'feature_requested:feature_name', 'task_spawned:task_id,task_type'],
+              'each type requires exactly the fields of the specification');
+SELECT is((SELECT data_schema #> '{properties,instance_type,enum}' FROM event_store.event_types
+            WHERE event_type = 'instance_registered'), '["PS", "MS"]'::jsonb, 'instance_type is an enum of PS, MS');
+SELECT is((SELECT data_schema #> '{properties,pr_number,type}' FROM event_store.event_types
+            WHERE event_type = 'pr_merged'), '"integer"'::jsonb, 'pr_number is an integer');
+SELECT is((SELECT data_schema #> '{properties,usage_percent}' FROM event_store.event_types
+            WHERE event_type = 'context_window_updated'),
+          '{"type": "number", "minimum": 0, "maximum": 100}'::jsonb, 'usage_percent is a number 0-100');
+
+SELECT * FROM finish();
+ROLLBACK;
