@@ -1,0 +1,164 @@
+"""Test databases on the real server: deploy once into a template, copy it for each test.
+
+The server is the one the package resolves (DATABASE_URL, else PG*, else the project-local
+cluster, which is started when needed). Every database made here is named ``es_py_<pid>_...`` and
+dropped at the end; leftovers of a killed run (a pid no longer alive) are dropped at the start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import itertools
+import os
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, cast
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from supervisor_event_store import AsyncEventStore, EventStore, cluster
+
+PID = os.getpid()
+TEMPLATE = f"es_py_{PID}_template"
+_numbers = itertools.count(1)
+
+
+def admin() -> psycopg.Connection[Any]:
+    """An autocommit connection to the server's maintenance database."""
+    return psycopg.connect(cluster.resolve_dsn("postgres"), autocommit=True)
+
+
+def create_database(name: str, template: str | None = None) -> str:
+    """Create ``name`` (a copy of ``template`` when given) and return its DSN."""
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+    with admin() as conn:
+        conn.execute(statement)
+    return cluster.resolve_dsn(name)
+
+
+def drop_database(name: str) -> None:
+    with admin() as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _drop_leftovers() -> None:
+    with admin() as conn:
+        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'es_py_%'").fetchall()
+    names = [row[0] for row in rows]
+    for name in names:
+        match = re.fullmatch(r"es_py_(\d+)_.*", name)
+        if match and int(match[1]) != PID and not os.path.exists(f"/proc/{match[1]}"):
+            drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def template_db() -> Iterator[str]:
+    """A database with the Sqitch plan deployed, used only as a template."""
+    if not cluster.uses_external_server():
+        cluster.start()
+    _drop_leftovers()
+    drop_database(TEMPLATE)
+    cluster.sqitch(["deploy"], create_database(TEMPLATE))
+    yield TEMPLATE
+    with admin() as conn:
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"es_py_{PID}_%",)
+        ).fetchall()
+    for (name,) in rows:
+        drop_database(name)
+
+
+@pytest.fixture
+def dsn(template_db: str) -> Iterator[str]:
+    """A fresh deployed database for this test."""
+    name = f"es_py_{PID}_{next(_numbers)}"
+    yield create_database(name, template_db)
+    drop_database(name)
+
+
+@pytest.fixture
+def empty_dsn() -> Iterator[str]:
+    """A database without the schema (for the 'not deployed' errors)."""
+    if not cluster.uses_external_server():
+        cluster.start()
+    name = f"es_py_{PID}_empty_{next(_numbers)}"
+    yield create_database(name)
+    drop_database(name)
+
+
+class Blocking:
+    """Runs an AsyncEventStore's coroutine methods to completion, so one test body checks both clients."""
+
+    def __init__(self, store: AsyncEventStore, runner: asyncio.Runner) -> None:
+        self.store = store
+        self.runner = runner
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self.store, name)
+        if not inspect.iscoroutinefunction(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self.runner.run(attr(*args, **kwargs))
+
+        return call
+
+
+@pytest.fixture(params=["sync", "async"])
+def store(request: pytest.FixtureRequest, dsn: str) -> Iterator[EventStore]:
+    """An open EventStore, or an open AsyncEventStore behind the same (blocking) interface."""
+    if request.param == "sync":
+        with EventStore(dsn) as sync_store:
+            yield sync_store
+        return
+    with asyncio.Runner() as runner:
+        async_store = AsyncEventStore(dsn)
+        runner.run(async_store.open())
+        try:
+            yield cast(EventStore, Blocking(async_store, runner))
+        finally:
+            runner.run(async_store.close())
+
+
+@pytest.fixture
+def instance(store: EventStore) -> str:
+    """A registered PS instance (its stream starts with instance_registered at sequence 1)."""
+    store.register_instance("odin-PS-8f4a2b", "PS", "odin", metadata={"host": "ci"})
+    return "odin-PS-8f4a2b"
+
+
+@pytest.fixture
+def raw(dsn: str) -> Iterator[psycopg.Connection[Any]]:
+    """A plain autocommit psycopg connection to the test database, for checks behind the client."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        yield conn
+
+
+Sequences = Callable[[str], list[int]]
+
+
+@pytest.fixture
+def sequences(raw: psycopg.Connection[Any]) -> Sequences:
+    """The stored sequence numbers of an instance, in order."""
+
+    def read(instance_id: str) -> list[int]:
+        rows = raw.execute(
+            "SELECT sequence_num FROM event_store.events WHERE instance_id = %s ORDER BY sequence_num",
+            (instance_id,),
+        )
+        return [row[0] for row in rows]
+
+    return read
+
+
+@pytest.fixture
+def read_side(raw: psycopg.Connection[Any]) -> None:
+    """Skip until the read side (issue 3) is in the Sqitch plan."""
+    row = raw.execute("SELECT to_regproc('event_store.query_events') IS NOT NULL").fetchone()
+    if not (row and row[0]):
+        pytest.skip("read side not deployed yet (event_store.query_events missing)")

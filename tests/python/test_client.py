@@ -1,0 +1,264 @@
+"""Every client method, run once through EventStore and once through AsyncEventStore (``store``)."""
+
+from __future__ import annotations
+
+import inspect
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+import pytest
+
+from conftest import Sequences
+from supervisor_event_store import (
+    AsyncEventStore,
+    EmitResult,
+    Event,
+    EventStore,
+    EventType,
+    Instance,
+    QueryResult,
+    ReplayResult,
+    StaleInstance,
+    TypeCount,
+)
+
+SESSION: list[dict[str, Any]] = [
+    {"event_type": "epic_started", "event_data": {"epic_id": "E-1", "feature_name": "login"}},
+    {"event_type": "test_started", "event_data": {"test_suite": "unit"}},
+    {"event_type": "test_failed", "event_data": {"test_suite": "unit", "failed_count": 2}},
+    {"event_type": "commit_created", "event_data": {"commit_sha": "a1b2c3d", "message": "50% off_by_one"}},
+    {"event_type": "test_passed", "event_data": {"test_suite": "unit", "passed_count": 40}},
+    {"event_type": "epic_completed", "event_data": {"epic_id": "E-1"}, "metadata": {"source": "tests"}},
+]
+
+
+def emit_session(store: EventStore, instance_id: str) -> list[EmitResult]:
+    return store.emit_events(instance_id, SESSION)
+
+
+def test_sync_and_async_clients_have_the_same_methods() -> None:
+    def public(cls: type[Any]) -> dict[str, inspect.Signature]:
+        return {
+            name: inspect.signature(member)
+            for name, member in inspect.getmembers(cls, inspect.isfunction)
+            if not name.startswith("_")
+        }
+
+    sync, asynchronous = public(EventStore), public(AsyncEventStore)
+    assert sync.keys() == asynchronous.keys()
+    assert sync == asynchronous
+    assert all(inspect.iscoroutinefunction(getattr(AsyncEventStore, name)) for name in asynchronous)
+
+
+# --- write side ----------------------------------------------------------------------------------
+
+
+def test_register_instance_returns_the_instance(store: EventStore) -> None:
+    row = store.register_instance("mimir-MS-01", "MS", "mimir", metadata={"host": "ci"})
+    assert isinstance(row, Instance)
+    assert (row.instance_id, row.instance_type, row.project) == ("mimir-MS-01", "MS", "mimir")
+    assert row.status == "active"
+    assert row.metadata == {"host": "ci"}
+    assert row.last_sequence_num == 1
+    assert row.registered_at.tzinfo is not None
+
+
+def test_emit_event_appends_with_the_next_sequence(store: EventStore, instance: str) -> None:
+    result = store.emit_event(instance, "epic_started", {"epic_id": "E-1"}, metadata={"source": "tests"})
+    assert isinstance(result, EmitResult)
+    assert isinstance(result.event_id, uuid.UUID)
+    assert result.sequence_num == 2
+    assert result.timestamp.tzinfo is not None
+
+
+def test_emit_event_with_event_id_is_idempotent(
+    store: EventStore, instance: str, sequences: Sequences
+) -> None:
+    event_id = uuid.uuid4()
+    first = store.emit_event(instance, "epic_started", {"epic_id": "E-1"}, event_id=event_id)
+    again = store.emit_event(instance, "epic_started", {"epic_id": "E-1"}, event_id=str(event_id))
+    assert first == again
+    assert first.event_id == event_id
+    assert sequences(instance) == [1, 2]
+
+
+def test_emit_event_with_expected_sequence(store: EventStore, instance: str) -> None:
+    assert (
+        store.emit_event(instance, "epic_started", {"epic_id": "E-1"}, expected_sequence=1).sequence_num == 2
+    )
+
+
+def test_emit_events_appends_a_batch_with_consecutive_sequences(store: EventStore, instance: str) -> None:
+    results = store.emit_events(instance, SESSION, expected_sequence=1)
+    assert [r.sequence_num for r in results] == [2, 3, 4, 5, 6, 7]
+    assert all(isinstance(r, EmitResult) for r in results)
+
+
+def test_heartbeat_takes_a_float_context_percent(
+    store: EventStore, instance: str, raw: psycopg.Connection[Any]
+) -> None:
+    result = store.heartbeat(instance, 42.5)
+    assert result.sequence_num == 2
+    query = "SELECT event_data FROM event_store.events WHERE event_id = %s"
+    data = raw.execute(query, (result.event_id,)).fetchone()
+    assert data is not None
+    assert data[0]["context_percent"] == 42.5
+    assert store.heartbeat(instance).sequence_num == 3
+
+
+def test_mark_stale_instances_and_list_instances(store: EventStore, instance: str) -> None:
+    assert store.mark_stale_instances() == []
+    stale = store.mark_stale_instances(timedelta(0))
+    assert [(s.instance_id, s.sequence_num) for s in stale] == [(instance, 2)]
+    assert isinstance(stale[0], StaleInstance)
+    assert [i.instance_id for i in store.list_instances("stale")] == [instance]
+    assert store.list_instances("active") == []
+    store.heartbeat(instance)
+    [row] = store.list_instances()
+    assert (row.status, row.last_sequence_num) == ("active", 3)
+
+
+def test_register_event_type_then_emit_it(store: EventStore, instance: str) -> None:
+    schema = {"type": "object", "required": ["review_id"], "properties": {"review_id": {"type": "string"}}}
+    row = store.register_event_type("review_requested", "git", "A code review was requested.", schema)
+    assert row == EventType("review_requested", "git", "A code review was requested.", schema)
+    assert store.emit_event(instance, "review_requested", {"review_id": "R-7"}).sequence_num == 2
+
+
+def test_delete_events_for_instance_resets_the_stream(
+    store: EventStore, instance: str, sequences: Sequences
+) -> None:
+    emit_session(store, instance)
+    assert store.delete_events_for_instance(instance) == 7
+    assert sequences(instance) == []
+    assert store.emit_event(instance, "epic_started", {"epic_id": "E-2"}).sequence_num == 1
+
+
+# --- read side -----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("read_side")
+def test_query_events_pages_with_total_count_and_has_more(store: EventStore, instance: str) -> None:
+    emit_session(store, instance)
+    page = store.query_events(instance, limit=3)
+    assert isinstance(page, QueryResult)
+    assert [e.sequence_num for e in page.events] == [1, 2, 3]
+    assert (page.total_count, page.has_more) == (7, True)
+    assert all(isinstance(e, Event) and e.instance_id == instance for e in page.events)
+    last = store.query_events(instance, limit=3, offset=6)
+    assert ([e.sequence_num for e in last.events], last.total_count, last.has_more) == ([7], 7, False)
+    keyset = store.query_events(instance, limit=2, after_sequence=5)
+    assert [e.sequence_num for e in keyset.events] == [6, 7]
+
+
+@pytest.mark.usefixtures("read_side")
+def test_query_events_filters(store: EventStore, instance: str) -> None:
+    emit_session(store, instance)
+    tests = store.query_events(instance, event_types=("test_started", "test_failed", "test_passed"))
+    assert [e.event_type for e in tests.events] == ["test_started", "test_failed", "test_passed"]
+    assert tests.total_count == 3
+    keyword = store.query_events(instance, keyword="50% OFF_by")
+    assert [e.event_type for e in keyword.events] == ["commit_created"]
+    assert keyword.events[0].event_data["commit_sha"] == "a1b2c3d"
+    now = datetime.now(UTC)
+    assert store.query_events(instance, start_date=now - timedelta(hours=1), end_date=now).total_count == 7
+    assert store.query_events(instance, start_date=now + timedelta(hours=1)) == QueryResult([], 0, False)
+
+
+@pytest.mark.usefixtures("read_side")
+def test_query_events_across_instances(store: EventStore, instance: str) -> None:
+    store.register_instance("mimir-MS-01", "MS", "mimir")
+    result = store.query_events(event_types=["instance_registered"])
+    assert sorted(e.instance_id for e in result.events) == [instance, "mimir-MS-01"]
+
+
+@pytest.mark.usefixtures("read_side")
+def test_get_latest_events_is_newest_first(store: EventStore, instance: str) -> None:
+    emit_session(store, instance)
+    latest = store.get_latest_events(instance, 3)
+    assert [e.sequence_num for e in latest] == [7, 6, 5]
+    assert latest[0].metadata == {"source": "tests"}
+    assert len(store.get_latest_events(instance)) == 7
+
+
+@pytest.mark.usefixtures("read_side")
+def test_get_event_by_id(store: EventStore, instance: str) -> None:
+    emitted = store.emit_event(instance, "epic_started", {"epic_id": "E-1"})
+    event = store.get_event_by_id(emitted.event_id)
+    assert event is not None
+    assert (event.event_id, event.event_type, event.sequence_num) == (emitted.event_id, "epic_started", 2)
+    assert event.event_data == {"epic_id": "E-1"}
+    assert event.timestamp == emitted.timestamp
+    assert store.get_event_by_id(uuid.uuid4()) is None
+
+
+@pytest.mark.usefixtures("read_side")
+def test_get_event_count(store: EventStore, instance: str) -> None:
+    emit_session(store, instance)
+    assert store.get_event_count(instance) == 7
+
+
+@pytest.mark.usefixtures("read_side")
+def test_aggregate_events_by_type(store: EventStore, instance: str) -> None:
+    emit_session(store, instance)
+    counts = store.aggregate_events_by_type(instance)
+    assert all(isinstance(c, TypeCount) for c in counts)
+    assert [c.event_count for c in counts] == sorted((c.event_count for c in counts), reverse=True)
+    assert {c.event_type: c.event_count for c in counts} == {
+        "instance_registered": 1,
+        "epic_started": 1,
+        "test_started": 1,
+        "test_failed": 1,
+        "commit_created": 1,
+        "test_passed": 1,
+        "epic_completed": 1,
+    }
+    assert {c.event_type: c.category for c in counts}["commit_created"] == "git"
+    assert sum(c.event_count for c in store.aggregate_events_by_type()) == 7
+
+
+@pytest.mark.usefixtures("read_side")
+def test_list_event_types(store: EventStore) -> None:
+    every = store.list_event_types()
+    assert len(every) == 23
+    testing = store.list_event_types("testing")
+    assert {t.event_type for t in testing} == {
+        "test_started",
+        "test_passed",
+        "test_failed",
+        "validation_passed",
+        "validation_failed",
+    }
+    commit = next(t for t in every if t.event_type == "commit_created")
+    assert set(commit.data_schema["required"]) == {"commit_sha", "message"}
+
+
+@pytest.mark.usefixtures("read_side")
+def test_replay_events_folds_the_state(store: EventStore, instance: str) -> None:
+    emit_session(store, instance)
+    replay = store.replay_events(instance)
+    assert isinstance(replay, ReplayResult)
+    assert replay.events_replayed == 7
+    assert isinstance(replay.duration_ms, Decimal)
+    state = replay.final_state
+    assert (state["instance_id"], state["last_sequence_num"]) == (instance, 7)
+    assert state["last_event_type"] == "epic_completed"
+    assert state["tests"]["failed"] == 1
+    assert state["git"]["commits"] == 1
+    partial = store.replay_events(instance, to_sequence_num=3)
+    assert partial.final_state["last_sequence_num"] == 3
+    assert partial.final_state["current_epic"]["status"] == "in_progress"
+
+
+@pytest.mark.usefixtures("read_side")
+def test_create_snapshot_then_replay_gives_the_same_state(store: EventStore, instance: str) -> None:
+    emit_session(store, instance)
+    before = store.replay_events(instance).final_state
+    snapshot = store.create_snapshot(instance)
+    assert snapshot.instance_id == instance
+    assert snapshot.sequence_num == 7
+    store.heartbeat(instance, 10)
+    assert store.replay_events(instance, to_sequence_num=7).final_state == before
