@@ -1,0 +1,470 @@
+"""``event-store``: the command line. Human tables by default, ``--json`` on every command.
+
+Errors print one line to stderr (no traceback) and exit non-zero: 1 for a failure reported by the
+store or the cluster, 2 for a bad command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from rich.console import Console
+from rich.json import JSON
+from rich.table import Table
+
+from . import cluster, demo
+from .client import EventStore
+from .errors import EventStoreError
+from .models import Event, json_default
+
+console = Console(highlight=False, soft_wrap=False)
+
+
+class UsageError(Exception):
+    """A bad argument value (exit status 2)."""
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, default=json_default, indent=2, ensure_ascii=False)
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, default=json_default, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _when(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + "Z"
+
+
+def _events_table(events: Sequence[Event], *, title: str | None = None, instance: bool = False) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("seq", justify="right")
+    table.add_column("timestamp (UTC)")
+    if instance:
+        table.add_column("instance")
+    table.add_column("event_type")
+    table.add_column("event_data", overflow="fold")
+    for event in events:
+        cells = [str(event.sequence_num), _when(event.timestamp)]
+        if instance:
+            cells.append(event.instance_id)
+        table.add_row(*cells, event.event_type, _compact(event.event_data))
+    return table
+
+
+def _event_line(event: Event) -> str:
+    when, data = _when(event.timestamp), _compact(event.event_data)
+    return f"{event.sequence_num:>6}  {when}  {event.event_type:<24} {data}"
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Send what child processes (sqitch) print to stderr, so that stdout stays pure JSON."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+# --- argument values ---------------------------------------------------------------------------
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"invalid JSON {text!r}: {exc}") from exc
+    if not isinstance(value, dict):
+        raise UsageError(f"expected a JSON object, got {text!r}")
+    return value
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _moment(text: str) -> datetime:
+    """An ISO date/time, or a duration ago: ``30m``, ``2h``, ``3d``."""
+    match = _DURATION.fullmatch(text)
+    if match:
+        return datetime.now(UTC) - timedelta(**{_UNITS[match[2]]: float(match[1])})
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(
+            f"invalid date {text!r}: use ISO 8601 (2026-11-27T10:00Z) or a duration (30m, 2h, 3d)"
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _store(args: argparse.Namespace) -> EventStore:
+    return EventStore(args.dsn, max_size=1, connect_timeout=5)
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    if args.action == "up":
+        with _stdout_to_stderr():
+            dsn = cluster.up()
+        result: dict[str, str] = {"dsn": dsn}
+        line = f"database ready: {dsn}"
+    elif args.action == "down":
+        cluster.stop()
+        result, line = {"status": "stopped"}, "local cluster stopped"
+    elif args.action == "status":
+        result = {"status": cluster.status()}
+        line = result["status"]
+    else:
+        result = {"dsn": args.dsn or cluster.resolve_dsn()}
+        line = result["dsn"]
+    print(_dump(result) if args.json else line)
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    target = args.target or args.dsn or cluster.resolve_dsn()
+    with _stdout_to_stderr() if args.json else contextlib.nullcontext():
+        cluster.sqitch(["deploy", "--verify"], target)
+    print(
+        _dump({"deployed": cluster.describe_dsn(target)})
+        if args.json
+        else f"deployed to {cluster.describe_dsn(target)}"
+    )
+    return 0
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        instance = store.register_instance(
+            args.instance_id, args.instance_type, args.project, metadata=args.metadata
+        )
+    if args.json:
+        print(_dump(instance))
+    else:
+        console.print(
+            f"registered {instance.instance_id} ({instance.instance_type}, {instance.project}): "
+            f"{instance.status}"
+        )
+    return 0
+
+
+def cmd_heartbeat(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        result = store.heartbeat(args.instance_id, args.context_percent)
+    print(_dump(result) if args.json else f"heartbeat {args.instance_id}: sequence {result.sequence_num}")
+    return 0
+
+
+def cmd_emit(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        result = store.emit_event(
+            args.instance_id,
+            args.event_type,
+            args.event_data,
+            metadata=args.metadata,
+            event_id=args.event_id,
+            expected_sequence=args.expected_sequence,
+        )
+    if args.json:
+        print(_dump(result))
+    else:
+        console.print(
+            f"{args.event_type} appended to {args.instance_id}: sequence {result.sequence_num}, "
+            f"event_id {result.event_id}, at {_when(result.timestamp)}"
+        )
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        result = store.query_events(
+            args.instance_id,
+            event_types=args.types,
+            start_date=args.since,
+            end_date=args.until,
+            keyword=args.keyword,
+            limit=args.limit,
+            offset=args.offset,
+            after_sequence=args.after,
+        )
+    if args.json:
+        print(_dump(result))
+        return 0
+    console.print(_events_table(result.events, instance=args.instance_id is None))
+    more = ", more with --offset/--after" if result.has_more else ""
+    console.print(f"{len(result.events)} of {result.total_count} matching events{more}")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        result = store.replay_events(args.instance_id, args.to)
+    if args.json:
+        print(_dump(result))
+        return 0
+    console.print(JSON(_dump(result.final_state)))
+    console.print(f"replayed {result.events_replayed} events in {result.duration_ms} ms")
+    return 0
+
+
+def cmd_types(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        types = store.list_event_types(args.category)
+    if args.json:
+        print(_dump(types))
+        return 0
+    table = Table()
+    for column in ("event_type", "category", "required", "description"):
+        table.add_column(column, overflow="fold")
+    for row in types:
+        table.add_row(
+            row.event_type, row.category, ", ".join(row.data_schema.get("required", [])), row.description
+        )
+    console.print(table)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        counts = store.aggregate_events_by_type(args.instance_id, start_date=args.since, end_date=args.until)
+    if args.json:
+        print(_dump(counts))
+        return 0
+    table = Table(title=f"events of {args.instance_id or 'all instances'} by type", title_justify="left")
+    table.add_column("event_type")
+    table.add_column("category")
+    table.add_column("count", justify="right")
+    for row in counts:
+        table.add_row(row.event_type, row.category, str(row.event_count))
+    table.add_section()
+    table.add_row("total", "", str(sum(row.event_count for row in counts)))
+    console.print(table)
+    return 0
+
+
+def cmd_instances(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        instances = store.list_instances(args.status)
+    if args.json:
+        print(_dump(instances))
+        return 0
+    table = Table()
+    for column in ("instance_id", "type", "project", "status", "events", "last heartbeat (UTC)"):
+        table.add_column(column, justify="right" if column == "events" else "left")
+    for row in instances:
+        table.add_row(
+            row.instance_id,
+            row.instance_type,
+            row.project,
+            row.status,
+            str(row.last_sequence_num),
+            _when(row.last_heartbeat_at),
+        )
+    console.print(table)
+    return 0
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    """Print the last events, then follow new ones by sequence number until Ctrl-C."""
+
+    def show(event: Event) -> None:
+        print(_compact(event) if args.json else _event_line(event), flush=True)
+
+    with _store(args) as store:
+        recent = store.get_latest_events(args.instance_id, args.lines) if args.lines else []
+        for event in reversed(recent):
+            show(event)
+        last = recent[0].sequence_num if recent else store.get_event_count(args.instance_id)
+        try:
+            while True:
+                page = store.query_events(args.instance_id, after_sequence=last, limit=1000)
+                for event in page.events:
+                    show(event)
+                    last = event.sequence_num
+                if not page.has_more:
+                    time.sleep(args.interval)
+        except KeyboardInterrupt:
+            return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        result = demo.run(store)
+    if args.json:
+        print(_dump(result))
+        return 0
+    console.print(
+        f"registered [bold]{result.meta_supervisor}[/] (MS) and [bold]{result.project_supervisor}[/] (PS), "
+        f"emitted {result.events_emitted} events\n"
+    )
+    tests = result.test_events
+    console.print(
+        _events_table(tests.events, title=f"query_events: test events of {result.project_supervisor}")
+    )
+    console.print(f"{len(tests.events)} of {tests.total_count} matching events\n")
+    table = Table(title=f"aggregate_events_by_type: {result.project_supervisor}", title_justify="left")
+    table.add_column("event_type")
+    table.add_column("category")
+    table.add_column("count", justify="right")
+    for row in result.aggregates:
+        table.add_row(row.event_type, row.category, str(row.event_count))
+    console.print(table)
+    console.print(f"\nreplay_events: state of {result.project_supervisor}")
+    console.print(JSON(_dump(result.replay.final_state)))
+    console.print(f"replayed {result.replay.events_replayed} events in {result.replay.duration_ms} ms")
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    try:
+        server = importlib.import_module("supervisor_event_store.mcp.server")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("supervisor_event_store.mcp"):
+            raise EventStoreError(
+                "the MCP server is not part of this installation "
+                "(supervisor_event_store.mcp.server is missing)"
+            ) from exc
+        raise EventStoreError(
+            f"the MCP server needs the Python package {exc.name!r}: pip install -e './python'"
+        ) from exc
+    argv = [*args.mcp_args]
+    if args.dsn:
+        os.environ["DATABASE_URL"] = args.dsn
+    result = server.main(argv)
+    return int(result or 0)
+
+
+# --- the parser ----------------------------------------------------------------------------------
+
+
+def _global_options(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument("--json", action="store_true", default=default, help="print JSON (for scripts)")
+    parser.add_argument(
+        "--dsn", default=default, help="database URL (default: DATABASE_URL, PG*, else the local cluster)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --json and --dsn go before or after the command: the commands' copies are SUPPRESSed so
+    # that they do not overwrite a value given before the command.
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(
+        prog="event-store",
+        description="Append-only event store for AI coding-agent supervisors (PostgreSQL).",
+    )
+    _global_options(parser, None)
+    parser.set_defaults(json=False)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        cmd.set_defaults(handler=handler)
+        return cmd
+
+    db = command("db", cmd_db, "the project-local cluster: up (start and deploy), down, status, url")
+    db.add_argument("action", choices=["up", "down", "status", "url"])
+
+    deploy = command("deploy", cmd_deploy, "sqitch deploy --verify to a database")
+    deploy.add_argument("--target", help="database URL (default: the resolved one)")
+
+    command("demo", cmd_demo, "register two instances, emit a supervisor session, show query, stats, replay")
+
+    register = command("register", cmd_register, "register (or re-activate) an instance")
+    register.add_argument("instance_id")
+    register.add_argument("instance_type", choices=["PS", "MS"])
+    register.add_argument("project")
+    register.add_argument("--metadata", type=_json_object, help="JSON object")
+
+    heartbeat = command("heartbeat", cmd_heartbeat, "record a heartbeat")
+    heartbeat.add_argument("instance_id")
+    heartbeat.add_argument("--context-percent", type=float)
+
+    emit = command("emit", cmd_emit, "append one event: emit INSTANCE TYPE JSON")
+    emit.add_argument("instance_id")
+    emit.add_argument("event_type")
+    emit.add_argument("event_data", type=_json_object, help="JSON object")
+    emit.add_argument("--metadata", type=_json_object, help="JSON object")
+    emit.add_argument("--event-id", help="client event id (UUID) for idempotent retries")
+    emit.add_argument("--expected-sequence", type=int, help="the instance's last sequence number (0 = none)")
+
+    query = command("query", cmd_query, "query events of an instance (or of all, without INSTANCE)")
+    query.add_argument("instance_id", nargs="?")
+    query.add_argument("--type", dest="types", action="append", help="event type (repeatable)")
+    query.add_argument("--since", type=_moment, help="ISO date/time or a duration ago (30m, 2h, 3d)")
+    query.add_argument("--until", type=_moment, help="ISO date/time or a duration ago")
+    query.add_argument("--keyword", help="case-insensitive substring of the data or metadata")
+    query.add_argument("--limit", type=int, default=100)
+    query.add_argument("--offset", type=int, default=0)
+    query.add_argument("--after", type=int, help="only events after this sequence number (keyset paging)")
+
+    replay = command("replay", cmd_replay, "fold an instance's events into its state")
+    replay.add_argument("instance_id")
+    replay.add_argument("--to", type=int, help="replay up to and including this sequence number")
+
+    types = command("types", cmd_types, "list the registered event types")
+    types.add_argument("--category")
+
+    stats = command("stats", cmd_stats, "event counts by type (of one instance, or all)")
+    stats.add_argument("instance_id", nargs="?")
+    stats.add_argument("--since", type=_moment)
+    stats.add_argument("--until", type=_moment)
+
+    instances = command("instances", cmd_instances, "list the registered instances")
+    instances.add_argument("--status", choices=["active", "stale"])
+
+    tail = command("tail", cmd_tail, "show the last events, then follow new ones until Ctrl-C")
+    tail.add_argument("instance_id")
+    tail.add_argument("-n", "--lines", type=int, default=10, help="how many past events to show first")
+    tail.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
+
+    mcp = command("mcp", cmd_mcp, "run the MCP server (arguments after 'mcp' are passed to it)")
+    mcp.add_argument("mcp_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        handler: Handler = args.handler
+        return handler(args)
+    except UsageError as exc:
+        print(f"event-store: {exc}", file=sys.stderr)
+        return 2
+    except EventStoreError as exc:
+        parts = [f"[{exc.sqlstate}] {exc.message}" if exc.sqlstate else exc.message]
+        parts += [f"detail: {exc.detail}"] if exc.detail else []
+        parts += [f"hint: {exc.hint}"] if exc.hint else []
+        print("event-store: " + "; ".join(parts), file=sys.stderr)
+        return 1
+    except cluster.ClusterError as exc:
+        print(f"event-store: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
