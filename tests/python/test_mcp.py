@@ -201,63 +201,32 @@ async def test_list_event_types(client: Client, mcp_dsn: str) -> None:
     assert all(t["data_schema"]["type"] == "object" for t in testing["event_types"])
 
 
+def emit_args(**overrides: Any) -> dict[str, Any]:
+    """Arguments of a valid epic_started emit for ODIN, with some replaced."""
+    return {"instance_id": ODIN, "event_type": "epic_started", "event_data": {"epic_id": "E"}, **overrides}
+
+
 async def test_database_errors_reach_the_agent_with_code_and_hint(client: Client) -> None:
     await register(client)
-    typo = await fail(
-        client, EMIT_TOOL, instance_id=ODIN, event_type="epic_strated", event_data={"epic_id": "E"}
-    )
+    typo = await fail(client, EMIT_TOOL, **emit_args(event_type="epic_strated"))
     assert '[ES001] unknown event_type "epic_strated"' in typo
     assert "Hint:" in typo
     assert "epic_started" in typo.split("Hint:", 1)[1]
 
-    missing = await fail(
-        client, EMIT_TOOL, instance_id=ODIN, event_type="epic_failed", event_data={"epic_id": "E"}
-    )
+    missing = await fail(client, EMIT_TOOL, **emit_args(event_type="epic_failed"))
     assert "[ES003]" in missing
     assert "reason" in missing
 
-    nobody = await fail(
-        client, EMIT_TOOL, instance_id="nobody", event_type="epic_started", event_data={"epic_id": "E"}
-    )
+    nobody = await fail(client, EMIT_TOOL, **emit_args(instance_id="nobody"))
     assert "[ES002]" in nobody
     assert "nobody" in nobody
 
-    late = await fail(
-        client,
-        EMIT_TOOL,
-        instance_id=ODIN,
-        event_type="epic_started",
-        event_data={"epic_id": "E"},
-        expected_sequence=0,
-    )
-    assert "[ES004]" in late
+    assert "[ES004]" in await fail(client, EMIT_TOOL, **emit_args(expected_sequence=0))
 
     event_id = str(uuid.uuid4())
-    first = await call(
-        client,
-        EMIT_TOOL,
-        instance_id=ODIN,
-        event_type="epic_started",
-        event_data={"epic_id": "E"},
-        event_id=event_id,
-    )
-    again = await call(
-        client,
-        EMIT_TOOL,
-        instance_id=ODIN,
-        event_type="epic_started",
-        event_data={"epic_id": "E"},
-        event_id=event_id,
-    )
-    assert again == first
-    reused = await fail(
-        client,
-        EMIT_TOOL,
-        instance_id=ODIN,
-        event_type="epic_started",
-        event_data={"epic_id": "F"},
-        event_id=event_id,
-    )
+    first = await call(client, EMIT_TOOL, **emit_args(event_id=event_id))
+    assert await call(client, EMIT_TOOL, **emit_args(event_id=event_id)) == first
+    reused = await fail(client, EMIT_TOOL, **emit_args(event_id=event_id, event_data={"epic_id": "F"}))
     assert "[ES007]" in reused
 
     assert "[ES001]" in await fail(client, "mcp_meta_query_events", filters={"event_type": "tset_failed"})
