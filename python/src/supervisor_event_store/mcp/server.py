@@ -659,6 +659,8 @@ def main(argv: list[str] | None = None) -> int:
         "--port", type=int, default=DEFAULT_HTTP_PORT, help="HTTP port (default: %(default)s)"
     )
     parser.add_argument("--dsn", default=None, help="database (default: DATABASE_URL, PG*, local cluster)")
+    if argv and argv[0] == "--":  # `event-store mcp -- --http`: the CLI passes the separator on
+        argv = argv[1:]
     args = parser.parse_args(argv)
     server = create_server(args.dsn)
     try:
