@@ -104,7 +104,7 @@ async def test_emit_description_lists_the_event_types_from_the_database(client: 
         assert f"- {event_type} [" in emit.description
     assert "- epic_failed [epic]: epic_id (string), reason (string)" in emit.description
     assert "- instance_registered [instance]: instance_type (PS|MS), project (string)" in emit.description
-    assert "not reachable" not in emit.description
+    assert "could not be read" not in emit.description
 
 
 async def test_a_supervisor_session(client: Client, mcp_dsn: str) -> None:

@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
-from typing import Annotated, Any, Literal, ParamSpec
+from typing import Annotated, Any, Literal, ParamSpec, cast
 from uuid import UUID
 
 import anyio
@@ -200,9 +200,7 @@ def _tool(fn: Callable[P, Awaitable[CallToolResult]]) -> Callable[P, Awaitable[C
 
     @wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
-        ctx = kwargs["ctx"]
-        assert isinstance(ctx, Context)
-        with _as_tool_errors(_store(ctx)):
+        with _as_tool_errors(_store(cast(ToolContext, kwargs["ctx"]))):
             return await fn(*args, **kwargs)
 
     return wrapper
@@ -253,8 +251,8 @@ Example: {"instance_id": "odin-PS-8f4a2b", "event_type": "epic_started",
 """
 
 EMIT_TYPES_FALLBACK = """
-Event types: the database was not reachable when this server started, so the list is not shown
-here; call mcp_meta_list_event_types for every type with its required fields."""
+Event types: they could not be read from the database when this server started, so the list is
+not shown here; call mcp_meta_list_event_types for every type with its required fields."""
 
 
 def _field(name: str, spec: Mapping[str, Any]) -> str:
@@ -267,7 +265,7 @@ def _field(name: str, spec: Mapping[str, Any]) -> str:
 
 
 def describe_event_types(types: list[EventType]) -> str:
-    """One line per type: ``- epic_failed [epic]: requires epic_id (string), reason (string)``."""
+    """One line per type: ``- epic_failed [epic]: epic_id (string), reason (string)``."""
     lines = ["", "Event types (type [category]: required event_data fields):"]
     for item in types:
         properties = item.data_schema.get("properties") or {}
