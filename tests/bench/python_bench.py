@@ -1,0 +1,204 @@
+"""Python emit throughput: EventStore.emit_event / emit_events against a raw psycopg INSERT loop and
+the ``eventsourcing`` library's PostgreSQL recorder, on the same server, in the same run, interleaved.
+
+    .venv/bin/python tests/bench/python_bench.py [--rounds 5] [--events 1000] [--batch 100]
+
+Single process, one connection per variant, one transaction per call. The raw INSERT writes the
+same row shape into ``bench_raw.events`` (``LIKE event_store.events INCLUDING ALL``: same columns,
+defaults, checks, unique and secondary indexes; no foreign keys, no triggers) with a sequence
+number counted in Python. Prints a markdown table (median over rounds) for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import psycopg
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresDatastore
+from psycopg.types.json import Jsonb
+
+from supervisor_event_store import EventStore, cluster
+
+DB = "es_py_bench"
+INSTANCE = "bench-PS-1"
+
+
+def payload(n: int) -> dict[str, Any]:
+    return {"test_suite": "checkout-unit", "passed_count": n, "duration_ms": 1234.5, "epic_id": "EPIC-101"}
+
+
+class Variant:
+    def __init__(self, name: str, per_call: int, run: Callable[[int], None]) -> None:
+        self.name, self.per_call, self.run = name, per_call, run
+        self.rates: list[float] = []
+
+
+def setup(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA bench_raw")
+        conn.execute("CREATE TABLE bench_raw.events (LIKE event_store.events INCLUDING ALL)")
+        conn.execute("CREATE SCHEMA bench_es")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--events", type=int, default=1000, help="events per round for one-by-one variants")
+    parser.add_argument("--batch", type=int, default=100)
+    args = parser.parse_args()
+    batched_events = args.events * 5
+
+    if not cluster.uses_external_server():
+        cluster.start()
+    dsn = cluster.create_database(DB, recreate=True)
+    cluster.sqitch(["deploy"], dsn)
+    setup(dsn)
+
+    store = EventStore(dsn, min_size=1, max_size=1)
+    store.open()
+    store.register_instance(INSTANCE, "PS", "bench")
+    raw = psycopg.connect(dsn, autocommit=True)
+    raw_seq = 0
+    # Like emit_event: one timestamp for timestamp/created_at/updated_at (here taken in Python).
+    insert = (
+        "INSERT INTO bench_raw.events"
+        ' (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)'
+        " VALUES (%(instance_id)s, 'test_passed', %(seq)s, %(now)s, %(data)s, %(metadata)s, %(now)s, %(now)s)"
+    )
+    insert_returning = insert + ' RETURNING event_id, sequence_num, "timestamp"'
+
+    def raw_row(i: int) -> dict[str, Any]:
+        nonlocal raw_seq
+        raw_seq += 1
+        return {
+            "instance_id": INSTANCE,
+            "seq": raw_seq,
+            "now": datetime.now(UTC),
+            "data": Jsonb(payload(i)),
+            "metadata": Jsonb({"source": "bench"}),
+        }
+
+    parts = urlsplit(dsn)
+    datastore = PostgresDatastore(
+        DB,
+        parts.hostname or "127.0.0.1",
+        parts.port or 5432,
+        parts.username or "postgres",
+        parts.password or "",
+        schema="bench_es",
+        pool_size=1,
+    )
+    recorder = PostgresAggregateRecorder(datastore, events_table_name="stored_events")
+    recorder.create_table()
+    es_originator = uuid.uuid4()
+    es_version = 0
+
+    def emit_one(n: int) -> None:
+        for i in range(n):
+            store.emit_event(INSTANCE, "test_passed", payload(i), metadata={"source": "bench"})
+
+    emit_sql = (
+        "SELECT * FROM event_store.emit_event(p_instance_id => %s, p_event_type => 'test_passed',"
+        " p_event_data => %s, p_metadata => %s)"
+    )
+
+    def emit_plain(n: int) -> None:
+        for i in range(n):
+            raw.execute(emit_sql, (INSTANCE, Jsonb(payload(i)), Jsonb({"source": "bench"}))).fetchone()
+
+    def emit_batch(n: int) -> None:
+        batch = [
+            {"event_type": "test_passed", "event_data": payload(i), "metadata": {"source": "bench"}}
+            for i in range(args.batch)
+        ]
+        for _ in range(n // args.batch):
+            store.emit_events(INSTANCE, batch)
+
+    def raw_one(n: int) -> None:
+        for i in range(n):
+            raw.execute(insert_returning, raw_row(i)).fetchone()
+
+    def raw_batch(n: int) -> None:
+        for _ in range(n // args.batch):
+            with raw.transaction(), raw.cursor() as cur:
+                cur.executemany(insert, [raw_row(i) for i in range(args.batch)])
+
+    def es_events(count: int) -> list[StoredEvent]:
+        nonlocal es_version
+        events = []
+        for i in range(count):
+            es_version += 1
+            state = json.dumps({"data": payload(i), "metadata": {"source": "bench"}}).encode()
+            events.append(StoredEvent(es_originator, es_version, "bench:TestPassed", state))
+        return events
+
+    def es_one(n: int) -> None:
+        for _ in range(n):
+            recorder.insert_events(es_events(1))
+
+    def es_batch(n: int) -> None:
+        for _ in range(n // args.batch):
+            recorder.insert_events(es_events(args.batch))
+
+    variants = [
+        Variant("EventStore.emit_event, one by one", 1, emit_one),
+        Variant("raw psycopg INSERT loop, one by one", 1, raw_one),
+        Variant("plain psycopg SELECT emit_event (no client), one by one", 1, emit_plain),
+        Variant("eventsourcing recorder, 1 event per call", 1, es_one),
+        Variant(f"EventStore.emit_events, {args.batch} per call", args.batch, emit_batch),
+        Variant(f"raw psycopg INSERT, {args.batch} per transaction (executemany)", args.batch, raw_batch),
+        Variant(f"eventsourcing recorder, {args.batch} events per call", args.batch, es_batch),
+    ]
+
+    for variant in variants:  # warm-up: connections, prepared statements, caches
+        variant.run(args.batch * 2)
+    for round_number in range(args.rounds):
+        shift = round_number % len(variants)
+        for variant in variants[shift:] + variants[:shift]:
+            n = args.events if variant.per_call == 1 else batched_events
+            started = time.perf_counter()
+            variant.run(n)
+            variant.rates.append(n / (time.perf_counter() - started))
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        settings = {
+            name: conn.execute(f"SHOW {name}").fetchone()[0]  # type: ignore[index]
+            for name in ("server_version", "synchronous_commit", "fsync", "shared_buffers")
+        }
+    store.close()
+    raw.close()
+    datastore.close()
+
+    raw_single = statistics.median(variants[1].rates)
+    raw_multi = statistics.median(variants[5].rates)
+    print(
+        f"PostgreSQL {settings['server_version']} (synchronous_commit={settings['synchronous_commit']}, "
+        f"fsync={settings['fsync']}, shared_buffers={settings['shared_buffers']}), "
+        f"Python {platform.python_version()}, psycopg {psycopg.__version__}, {os.cpu_count()} cores; "
+        f"{args.rounds} interleaved rounds of {args.events} events (one by one) / {batched_events} "
+        "(batched); median of the rounds.\n"
+    )
+    print("| variant | events/s (median) | µs per event | min-max events/s | vs raw INSERT |")
+    print("|---|---:|---:|---:|---:|")
+    for variant in variants:
+        rate = statistics.median(variant.rates)
+        base = raw_single if variant.per_call == 1 else raw_multi
+        print(
+            f"| {variant.name} | {rate:,.0f} | {1e6 / rate:,.1f} | "
+            f"{min(variant.rates):,.0f}-{max(variant.rates):,.0f} | {rate / base:.2f}x |"
+        )
+
+
+if __name__ == "__main__":
+    main()
