@@ -8,16 +8,18 @@ BEGIN;
  * closest types) and the data must be a JSON object of at most 1 MiB that satisfies the type's
  * data_schema (ES003, the message names the field). p_where prefixes messages, e.g. "event #3: ".
  * JSON null in an optional field counts as absent; in a required field it counts as missing.
+ * Returns true (so callers can use a cheap assignment instead of PERFORM). It runs on every emit,
+ * so it does not SET search_path (a GUC change per call): it is only ever called from functions
+ * that pin search_path, and it names every object with its schema.
  */
 CREATE OR REPLACE FUNCTION event_store._validate_event(
     p_event_type text,
     p_event_data jsonb,
     p_where      text DEFAULT ''
 )
-    RETURNS void
+    RETURNS boolean
     LANGUAGE plpgsql
     STABLE
-    SET search_path = event_store, pg_temp
 AS $$
 DECLARE
     v_schema  jsonb;
@@ -108,6 +110,7 @@ BEGIN
                       HINT = format('Schema of "%s"."%s": %s', p_event_type, v_field, v_spec);
         END IF;
     END LOOP;
+    RETURN true;
 END
 $$;
 

@@ -87,9 +87,12 @@ DECLARE
     v_seq      bigint;
     v_now      timestamptz;
     v_existing event_store.events;
+    v_valid    boolean;
 BEGIN
-    PERFORM event_store._check_instance_id(p_instance_id);
-    PERFORM event_store._validate_event(p_event_type, p_event_data);
+    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+        PERFORM event_store._check_instance_id(p_instance_id);
+    END IF;
+    v_valid := event_store._validate_event(p_event_type, p_event_data);  -- raises ES001/ES003/ES006
     IF jsonb_typeof(v_metadata) <> 'object' THEN
         RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(v_metadata)
             USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or NULL.';

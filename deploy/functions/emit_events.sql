@@ -43,6 +43,7 @@ DECLARE
     v_written    int;
     v_existing   event_store.events;
     v_dup        int;
+    v_valid      boolean;
 BEGIN
     PERFORM event_store._check_instance_id(p_instance_id);
     IF p_events IS NULL OR jsonb_typeof(p_events) <> 'array' THEN
@@ -77,7 +78,7 @@ BEGIN
             RAISE EXCEPTION '%event_type must be a string', v_where
                 USING ERRCODE = 'ES006', HINT = 'For example "event_type": "epic_started".';
         END IF;
-        PERFORM event_store._validate_event(v_item ->> 'event_type', v_item -> 'event_data', v_where);
+        v_valid := event_store._validate_event(v_item ->> 'event_type', v_item -> 'event_data', v_where);
         IF coalesce(jsonb_typeof(v_item -> 'metadata'), 'null') NOT IN ('object', 'null') THEN
             RAISE EXCEPTION '%metadata must be a JSON object, got %', v_where, jsonb_typeof(v_item -> 'metadata')
                 USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or leave it out.';

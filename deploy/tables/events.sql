@@ -10,13 +10,13 @@ CREATE TABLE event_store.events (
     event_type      text        NOT NULL REFERENCES event_store.event_types (event_type),
     sequence_num    bigint      NOT NULL
                     CONSTRAINT events_sequence_num_positive CHECK (sequence_num > 0),
-    "timestamp"     timestamptz NOT NULL DEFAULT clock_timestamp(),
+    "timestamp"     timestamptz NOT NULL DEFAULT now(),
     event_data      jsonb       NOT NULL
                     CONSTRAINT events_event_data_object CHECK (jsonb_typeof(event_data) = 'object'),
     metadata        jsonb       NOT NULL DEFAULT '{}'
                     CONSTRAINT events_metadata_object CHECK (jsonb_typeof(metadata) = 'object'),
-    created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
-    updated_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    updated_at      timestamptz NOT NULL DEFAULT now(),
     global_position bigint      NOT NULL GENERATED ALWAYS AS IDENTITY,
     transaction_id  xid8        NOT NULL DEFAULT pg_current_xact_id(),
     CONSTRAINT events_instance_sequence_unique UNIQUE (instance_id, sequence_num),

@@ -1,7 +1,7 @@
 -- Style suite over the whole event_store schema: conventions every object must follow.
 -- Objects that belong to an extension are not ours and are skipped.
 BEGIN;
-SELECT plan(9);
+SELECT plan(10);
 
 SELECT has_schema('event_store');
 
@@ -22,10 +22,18 @@ SELECT is_empty(
 SELECT is_empty(
     $$SELECT p.oid::regprocedure::text FROM pg_proc p
        WHERE p.pronamespace = 'event_store'::regnamespace
-         AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') AND p.prokind = 'f'
-         AND NOT EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')
-$$,
-    'every function in event_store pins search_path');
+         AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+         AND p.prosecdef
+         AND NOT EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')$$,
+    'every SECURITY DEFINER function pins search_path');
+
+SELECT is_empty(
+    $$SELECT p.oid::regprocedure::text FROM pg_proc p
+       WHERE p.pronamespace = 'event_store'::regnamespace
+         AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+         AND p.prokind = 'f' AND p.proname NOT LIKE '\_%'
+         AND NOT EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')$$,
+    'every public function pins search_path (only internal hot-path helpers, called from pinned functions, may not)');
 
 SELECT is_empty(
     $$SELECT p.oid::regprocedure::text FROM pg_proc p

@@ -1,6 +1,6 @@
 -- Tables, columns, constraints, indexes and the seeded event types.
 BEGIN;
-SELECT plan(34);
+SELECT plan(35);
 
 SELECT has_table('event_store', 'instances', 'instances table exists');
 SELECT has_table('event_store', 'event_types', 'event_types table exists');
@@ -21,6 +21,7 @@ SELECT columns_are('event_store', 'events',
 SELECT col_is_pk('event_store', 'events', 'event_id', 'events.event_id is the primary key');
 SELECT col_type_is('event_store', 'events', 'event_id', 'uuid', 'event_id is uuid');
 SELECT col_default_is('event_store', 'events', 'event_id', 'gen_random_uuid()', 'event_id defaults to gen_random_uuid()');
+SELECT col_default_is('event_store', 'events', 'created_at', 'now()', 'created_at and updated_at default to now(), so direct inserts by the owner satisfy updated_at = created_at');
 SELECT col_type_is('event_store', 'events', 'sequence_num', 'bigint', 'sequence_num is bigint');
 SELECT col_type_is('event_store', 'events', 'event_data', 'jsonb', 'event_data is jsonb');
 SELECT col_type_is('event_store', 'events', 'global_position', 'bigint', 'global_position is bigint');
