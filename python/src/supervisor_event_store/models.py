@@ -114,11 +114,12 @@ class StaleInstance:
 class Snapshot:
     """A folded state stored at a sequence number by ``create_snapshot``."""
 
+    snapshot_id: int
     instance_id: str
     sequence_num: int
-    state: JsonObject | None = None
-    fold_version: int | None = None
-    created_at: datetime | None = None
+    fold_version: int
+    events_replayed: int
+    created_at: datetime
 
 
 # --- turning result rows into results --------------------------------------------------------
