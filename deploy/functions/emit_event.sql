@@ -83,11 +83,10 @@ CREATE OR REPLACE FUNCTION event_store.emit_event(
 AS $$
 #variable_conflict use_column
 DECLARE
-    v_metadata jsonb := coalesce(p_metadata, '{}');
-    v_seq      bigint;
-    v_now      timestamptz;
-    v_existing event_store.events;
-    v_valid    boolean;
+    v_metadata       jsonb := coalesce(p_metadata, '{}');
+    v_existing       event_store.events;
+    v_instance_found boolean;
+    v_valid          boolean;
 BEGIN
     IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
         PERFORM event_store._check_instance_id(p_instance_id);
@@ -109,11 +108,15 @@ BEGIN
     IF p_event_id IS NOT NULL THEN
         -- Serialise with other emits to this instance first, so a concurrent retry is seen.
         PERFORM 1 FROM event_store.instances i WHERE i.instance_id = p_instance_id FOR NO KEY UPDATE;
+        v_instance_found := FOUND;
         SELECT * INTO v_existing FROM event_store.events e WHERE e.event_id = p_event_id;
         IF FOUND THEN
             IF v_existing.instance_id = p_instance_id AND v_existing.event_type = p_event_type
                AND v_existing.event_data = p_event_data AND v_existing.metadata = v_metadata THEN
-                RETURN QUERY SELECT v_existing.event_id, v_existing.sequence_num, v_existing."timestamp";
+                event_id := v_existing.event_id;
+                sequence_num := v_existing.sequence_num;
+                "timestamp" := v_existing."timestamp";
+                RETURN NEXT;
                 RETURN;
             END IF;
             RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
@@ -124,46 +127,58 @@ BEGIN
         END IF;
     END IF;
 
-    UPDATE event_store.instances i
-       SET last_sequence_num = i.last_sequence_num + 1
-     WHERE i.instance_id = p_instance_id
-    RETURNING i.last_sequence_num INTO v_seq;
-    IF NOT FOUND THEN
-        PERFORM event_store._instance_not_found(p_instance_id);
+    -- One statement: take the stream lock by bumping the head, then insert under it. The
+    -- timestamp is read after the lock is held, so it never decreases along the sequence.
+    IF p_event_id IS NULL THEN
+        WITH head AS (
+            UPDATE event_store.instances i
+               SET last_sequence_num = i.last_sequence_num + 1
+             WHERE i.instance_id = p_instance_id
+            RETURNING i.last_sequence_num AS seq
+        )
+        INSERT INTO event_store.events AS e
+               (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
+        SELECT p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
+          FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+        RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
+        IF NOT FOUND THEN
+            PERFORM event_store._instance_not_found(p_instance_id);
+        END IF;
+    ELSE
+        WITH head AS (
+            UPDATE event_store.instances i
+               SET last_sequence_num = i.last_sequence_num + 1
+             WHERE i.instance_id = p_instance_id
+            RETURNING i.last_sequence_num AS seq
+        )
+        INSERT INTO event_store.events AS e
+               (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
+                created_at, updated_at)
+        SELECT p_event_id, p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
+          FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+        ON CONFLICT (event_id) DO NOTHING
+        RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
+        IF NOT FOUND THEN
+            IF NOT v_instance_found THEN
+                PERFORM event_store._instance_not_found(p_instance_id);
+            END IF;
+            -- Another instance stored the same p_event_id while we held this instance's lock.
+            RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
+                USING ERRCODE = 'ES007',
+                      HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+        END IF;
     END IF;
 
-    IF p_expected_sequence IS NOT NULL AND v_seq - 1 <> p_expected_sequence THEN
+    -- Raising here rolls the append back with the rest of the call.
+    IF p_expected_sequence IS NOT NULL AND sequence_num - 1 <> p_expected_sequence THEN
         RAISE EXCEPTION 'expected sequence mismatch for instance "%": expected %, actual %',
-                        p_instance_id, p_expected_sequence, v_seq - 1
+                        p_instance_id, p_expected_sequence, sequence_num - 1
             USING ERRCODE = 'ES004',
-                  DETAIL = format('expected=%s actual=%s', p_expected_sequence, v_seq - 1),
+                  DETAIL = format('expected=%s actual=%s', p_expected_sequence, sequence_num - 1),
                   HINT = 'Another writer appended first. Read the new events, decide again, and retry '
                          'with the current last sequence_num.';
     END IF;
-
-    v_now := clock_timestamp();
-    IF p_event_id IS NULL THEN
-        RETURN QUERY
-        INSERT INTO event_store.events AS e
-               (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
-        VALUES (p_instance_id, p_event_type, v_seq, v_now, p_event_data, v_metadata, v_now, v_now)
-        RETURNING e.event_id, e.sequence_num, e."timestamp";
-        RETURN;
-    END IF;
-
-    RETURN QUERY
-    INSERT INTO event_store.events AS e
-           (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
-            created_at, updated_at)
-    VALUES (p_event_id, p_instance_id, p_event_type, v_seq, v_now, p_event_data, v_metadata, v_now, v_now)
-    ON CONFLICT (event_id) DO NOTHING
-    RETURNING e.event_id, e.sequence_num, e."timestamp";
-    IF NOT FOUND THEN
-        -- Another instance stored the same p_event_id while we held this instance's lock.
-        RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
-            USING ERRCODE = 'ES007',
-                  HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
-    END IF;
+    RETURN NEXT;
 END
 $$;
 
