@@ -27,7 +27,7 @@ from .client import EventStore
 from .errors import EventStoreError
 from .models import Event, json_default
 
-console = Console(highlight=False, soft_wrap=False)
+console = Console(highlight=False, soft_wrap=True)
 
 
 class UsageError(Exception):
