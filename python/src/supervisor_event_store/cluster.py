@@ -210,16 +210,16 @@ def init() -> None:
 
 def start() -> None:
     """Initialise if needed and start the local cluster; a busy port is an error, not a hang."""
-    init()
     if is_running():
         return
-    root = pgdata_root().resolve()
     number = int(os.environ.get("EVENT_STORE_PORT", DEFAULT_PORT))
     if _port_busy(number):
         raise ClusterError(
             f"port {number} on 127.0.0.1 is already in use by another program; "
             f"choose another with EVENT_STORE_PORT=<port> (or stop that program)"
         )
+    init()
+    root = pgdata_root().resolve()
     run_dir = root / "run"
     run_dir.mkdir(exist_ok=True)
     if _is_root():
