@@ -1,0 +1,165 @@
+-- Deploy supervisor_event_store:functions/query_events to pg
+-- requires: functions/emit_event
+-- requires: functions/_check_event_types
+-- requires: functions/_search_text
+-- requires: indexes/events_search
+-- requires: indexes/events_instance_type_timestamp
+-- requires: roles/event_store_reader
+
+BEGIN;
+
+/*
+ * Events matching all given filters, one page, in sequence order (one instance) or
+ * global_position order (all instances), each row carrying total_count (all matches, ignoring
+ * limit and offset) and has_more (matches after this page).
+ *
+ * Plans, chosen here rather than left to one generic plan (the SQL is built per call with
+ * format() and run with USING, so every call is planned for its own filters):
+ *   - one instance, no filter: sequence numbers are gap-free, so the page is a range of the
+ *     (instance_id, sequence_num) index and total_count is the stream head: O(page) at any depth.
+ *   - otherwise the keys of all matches are collected once (index-only where the indexes allow),
+ *     counted, and only the page's rows are read from the table.
+ * Keyword: lower(p_keyword) must be a literal substring of _search_text(event_data, metadata).
+ * On instances of up to 20,000 events the instance's rows are scanned with a cheap prefilter
+ * (the JSON-escaped keyword in lower(event_data::text) or lower(metadata::text), a superset) and
+ * then checked exactly with strpos; the planner otherwise combines the trigram index badly on
+ * small instances (docs/benchmarks.md). Elsewhere LIKE with %, _ and \ escaped uses the trigram
+ * index; across all instances the keyword needs 3 or more characters (fewer cannot use it).
+ * p_after_sequence (one instance only) is a filter: sequence_num > p_after_sequence; total_count
+ * then counts the matches after it.
+ */
+CREATE OR REPLACE FUNCTION event_store.query_events(
+    p_instance_id    text        DEFAULT NULL,
+    p_event_types    text[]      DEFAULT NULL,
+    p_start_date     timestamptz DEFAULT NULL,
+    p_end_date       timestamptz DEFAULT NULL,
+    p_keyword        text        DEFAULT NULL,
+    p_limit          int         DEFAULT 100,
+    p_offset         int         DEFAULT 0,
+    p_after_sequence bigint      DEFAULT NULL
+)
+    RETURNS TABLE (event_id uuid, instance_id text, event_type text, sequence_num bigint,
+                   "timestamp" timestamptz, event_data jsonb, metadata jsonb, created_at timestamptz,
+                   updated_at timestamptz, global_position bigint, transaction_id xid8,
+                   total_count bigint, has_more boolean)
+    LANGUAGE plpgsql
+    STABLE
+    SECURITY DEFINER
+    SET search_path = event_store, pg_temp
+AS $$
+DECLARE
+    v_head    bigint;
+    v_after   bigint := coalesce(p_after_sequence, 0);
+    v_kw      text := nullif(lower(p_keyword), '');
+    v_kw_json text;
+    v_like    text;
+    v_where   text := '';
+    v_total   bigint;
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION 'invalid limit %: must be between 1 and 1000', coalesce(p_limit::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Page through more events with p_offset or p_after_sequence.';
+    END IF;
+    IF p_offset IS NULL OR p_offset < 0 THEN
+        RAISE EXCEPTION 'invalid offset %: must be 0 or more', coalesce(p_offset::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Pass 0 for the first page.';
+    END IF;
+    IF p_after_sequence < 0 THEN
+        RAISE EXCEPTION 'invalid after_sequence %: must be 0 or more', p_after_sequence
+            USING ERRCODE = 'ES006', HINT = 'Pass the last sequence_num of the previous page, or NULL.';
+    END IF;
+    IF p_start_date > p_end_date THEN
+        RAISE EXCEPTION 'start_date % is after end_date %', p_start_date, p_end_date
+            USING ERRCODE = 'ES006', HINT = 'Swap them; both ends are inclusive.';
+    END IF;
+    IF p_event_types IS NOT NULL THEN
+        PERFORM event_store._check_event_types(p_event_types);
+        v_where := v_where || ' AND e.event_type = ANY ($2)';
+    END IF;
+    IF p_start_date IS NOT NULL THEN
+        v_where := v_where || ' AND e."timestamp" >= $3';
+    END IF;
+    IF p_end_date IS NOT NULL THEN
+        v_where := v_where || ' AND e."timestamp" <= $4';
+    END IF;
+
+    IF p_instance_id IS NULL THEN
+        IF p_after_sequence IS NOT NULL THEN
+            RAISE EXCEPTION 'after_sequence needs an instance_id'
+                USING ERRCODE = 'ES006',
+                      HINT = 'Sequence numbers are per instance: pass p_instance_id, or page with p_offset.';
+        END IF;
+        IF length(v_kw) < 3 THEN
+            RAISE EXCEPTION 'keyword "%" is too short to search all instances: use 3 or more characters', p_keyword
+                USING ERRCODE = 'ES006', HINT = 'Lengthen the keyword, or pass p_instance_id to search one instance.';
+        END IF;
+    ELSE
+        PERFORM event_store._check_instance_id(p_instance_id);
+        SELECT i.last_sequence_num INTO v_head FROM event_store.instances i WHERE i.instance_id = p_instance_id;
+        IF NOT FOUND THEN
+            PERFORM event_store._instance_not_found(p_instance_id);
+        END IF;
+        v_where := ' AND e.instance_id = $1' || v_where;
+        IF p_after_sequence IS NOT NULL THEN
+            v_where := v_where || ' AND e.sequence_num > $8';
+        END IF;
+    END IF;
+
+    IF v_kw IS NOT NULL THEN
+        IF v_head <= 20000 THEN
+            v_kw_json := to_jsonb(v_kw)::text;
+            v_kw_json := substr(v_kw_json, 2, length(v_kw_json) - 2);   -- JSON-escaped, unquoted
+            v_where := v_where || ' AND (strpos(lower(e.event_data::text), $6) > 0'
+                               || ' OR strpos(lower(e.metadata::text), $6) > 0)'
+                               || ' AND strpos(event_store._search_text(e.event_data, e.metadata), $5) > 0';
+        ELSE
+            v_like := '%' || replace(replace(replace(v_kw, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+            v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
+        END IF;
+    END IF;
+
+    IF p_instance_id IS NOT NULL AND v_where = ' AND e.instance_id = $1' THEN
+        -- One instance, no filter: the head counts the matches, the page is a key range.
+        v_total := greatest(v_head - v_after, 0);
+        RETURN QUERY
+        SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
+               e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
+               v_total, v_total > p_offset::bigint + p_limit
+          FROM event_store.events e
+         WHERE e.instance_id = p_instance_id
+           AND e.sequence_num > v_after + p_offset AND e.sequence_num <= v_after + p_offset + p_limit
+         ORDER BY e.sequence_num;
+        RETURN;
+    END IF;
+
+    RETURN QUERY EXECUTE format(
+        'WITH m AS MATERIALIZED (SELECT %s AS k, e.event_id AS id FROM event_store.events e WHERE true %s),
+              t AS (SELECT count(*) AS n FROM m),
+              p AS (SELECT m.k, m.id FROM m ORDER BY m.k LIMIT $9 OFFSET $10)
+         SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
+                e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
+                t.n, t.n > $10::bigint + $9
+           FROM p JOIN event_store.events e ON %s CROSS JOIN t
+          ORDER BY p.k',
+        CASE WHEN p_instance_id IS NULL THEN 'e.global_position' ELSE 'e.sequence_num' END,
+        v_where,
+        CASE WHEN p_instance_id IS NULL THEN 'e.event_id = p.id'
+             ELSE 'e.instance_id = $1 AND e.sequence_num = p.k' END)
+    USING p_instance_id, p_event_types, p_start_date, p_end_date, v_kw, v_kw_json, v_like,
+          p_after_sequence, p_limit, p_offset;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint) IS
+    'Events matching every given filter, one page: p_instance_id (NULL = all instances), p_event_types '
+    '(registered types), p_start_date/p_end_date (inclusive), p_keyword (case-insensitive literal '
+    'substring of data or metadata values; 3+ characters across all instances), p_limit 1-1000, '
+    'p_offset >= 0, p_after_sequence (one instance: keyset paging, sequence_num > it). Rows in sequence '
+    'order (global_position across instances) with total_count (all matches) and has_more. '
+    'Errors: ES001 unknown event type, ES002 unknown instance, ES006 invalid argument.';
+
+REVOKE ALL ON FUNCTION event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint)
+    TO event_store_reader;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Verify supervisor_event_store:functions/_search_text on pg
+
+BEGIN;
+
+SELECT 1 / (event_store._search_text('{"a": "X", "b": [1, {"c": true}]}', '{"d": null}') = 'x' || chr(1) || '1' || chr(1) || 'true')::int;
+
+ROLLBACK;

@@ -1,0 +1,8 @@
+-- Verify supervisor_event_store:functions/list_event_types on pg
+
+BEGIN;
+
+SELECT 1 / pg_catalog.has_function_privilege('event_store_reader',
+    'event_store.list_event_types(text)', 'execute')::int;
+
+ROLLBACK;
