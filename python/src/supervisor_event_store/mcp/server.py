@@ -15,7 +15,7 @@ import argparse
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -349,7 +349,8 @@ async def query_events(
         offset=offset,
         after_sequence=after_sequence,
     )
-    head = f"{len(result.events)} of {result.total_count} matching events (has_more={result.has_more})."
+    more = "more pages follow" if result.has_more else "no more pages"
+    head = f"{len(result.events)} of {result.total_count} matching events ({more})."
     return reply(_events_summary(head, result.events), result)
 
 
@@ -471,7 +472,7 @@ async def list_instances(
 
 
 TOOLS: list[tuple[str, Callable[..., Awaitable[CallToolResult]], ToolAnnotations, str]] = [
-    (EMIT_TOOL, emit_event, APPEND, EMIT_DESCRIPTION + EMIT_TYPES_FALLBACK),
+    (EMIT_TOOL, emit_event, APPEND, EMIT_DESCRIPTION),
     (
         "mcp_meta_query_events",
         query_events,
@@ -592,6 +593,15 @@ Example: {} or {"status": "stale"}""",
 # --- the server -------------------------------------------------------------------------------
 
 
+def add_tools(server: MCPServer[ServerState], *, emit_description: str) -> None:
+    """(Re-)register every tool, in order; the emit tool with the given description."""
+    for name, fn, hints, description in TOOLS:
+        with suppress(ToolError):  # not registered yet
+            server.remove_tool(name)
+        text = emit_description if name == EMIT_TOOL else description
+        server.add_tool(fn, name=name, description=text, annotations=hints)
+
+
 def make_pool(dsn: str, *, timeout: float = 5.0) -> AsyncConnectionPool:
     """The server's pool: short waits, connections checked on checkout, reconnects when the DB returns."""
     return AsyncConnectionPool(
@@ -618,16 +628,13 @@ def create_server(dsn: str | None = None, *, timeout: float = 5.0) -> MCPServer[
     async def lifespan(server: MCPServer[ServerState]) -> AsyncIterator[ServerState]:
         async with make_pool(conninfo, timeout=timeout) as pool:
             store = AsyncEventStore(pool=pool)
-            description = await _emit_description(store, wait=timeout)
-            server.remove_tool(EMIT_TOOL)
-            server.add_tool(emit_event, name=EMIT_TOOL, description=description, annotations=APPEND)
+            add_tools(server, emit_description=await _emit_description(store, wait=timeout))
             yield ServerState(store)
 
     server: MCPServer[ServerState] = MCPServer(
         SERVER_NAME, instructions=INSTRUCTIONS, lifespan=lifespan, log_level="WARNING"
     )
-    for name, fn, hints, description in TOOLS:
-        server.add_tool(fn, name=name, description=description, annotations=hints)
+    add_tools(server, emit_description=EMIT_DESCRIPTION + EMIT_TYPES_FALLBACK)
 
     @server.resource(
         STATE_URI,
