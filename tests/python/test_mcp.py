@@ -282,6 +282,7 @@ async def test_database_down_then_up(private_cluster: PrivateCluster) -> None:
         assert "mcp_meta_list_event_types" in emit.description
         down = await fail(client, "mcp_meta_list_instances")
         assert f"127.0.0.1:{private_cluster.port}" in down
+        assert "reconnects by itself" in down
 
         private_cluster.start()
         await register(client)

@@ -38,6 +38,9 @@ SERVER_NAME = "supervisor-event-store"
 EMIT_TOOL = "mcp_meta_emit_event"
 DEFAULT_HTTP_PORT = 8765
 STATE_URI = "event-store://instances/{instance_id}/state"
+UNREACHABLE_HINT = (
+    "the database is unreachable; this server reconnects by itself when it is back, retry later."
+)
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -182,6 +185,8 @@ def tool_error_text(exc: EventStoreError) -> str:
         text += f" Detail: {exc.detail}"
     if exc.hint:
         text += f" Hint: {exc.hint}"
+    elif not exc.sqlstate:  # no SQLSTATE: the connection failed
+        text += f" Hint: {UNREACHABLE_HINT}"
     return text
 
 
@@ -259,8 +264,12 @@ def _field(name: str, spec: Mapping[str, Any]) -> str:
     kind = spec.get("type", "any")
     if "enum" in spec:
         kind = "|".join(str(v) for v in spec["enum"])
-    if "minimum" in spec or "maximum" in spec:
-        kind += f" {spec.get('minimum', '')}..{spec.get('maximum', '')}"
+    if "minimum" in spec and "maximum" in spec:
+        kind += f" {spec['minimum']}..{spec['maximum']}"
+    elif "minimum" in spec:
+        kind += f" >= {spec['minimum']}"
+    elif "maximum" in spec:
+        kind += f" <= {spec['maximum']}"
     return f"{name} ({kind})"
 
 
