@@ -2,7 +2,9 @@
 -- Instance bench-0000 holds every 10th event (10% of :n); the other 999 share the rest evenly.
 -- Global position g interleaves the instances the way concurrent appends do, so one instance's
 -- rows are spread over the whole heap; per-instance sequence numbers are 1..n_i without gaps,
--- and "timestamp" = created_at = updated_at grows with g over 90 days.
+-- and "timestamp" = created_at = updated_at grows with g over 90 days. Mix: 30% heartbeats, 20%
+-- test events, 10% commits, ... 0.8% epic events (an epic spans ~300 events of its instance),
+-- 1.4% pull-request events (a PR number spans ~150 events).
 -- Run as the owner (superuser) on a freshly deployed database: psql -v n=1000000 -f generate.sql
 \set ON_ERROR_STOP on
 BEGIN;
@@ -51,17 +53,17 @@ WITH g AS (
                 WHEN r < 0.770 THEN 'task_spawned'
                 WHEN r < 0.790 THEN 'checkpoint_created'
                 WHEN r < 0.800 THEN 'checkpoint_loaded'
-                WHEN r < 0.830 THEN 'epic_started'
-                WHEN r < 0.850 THEN 'epic_completed'
-                WHEN r < 0.855 THEN 'epic_failed'
-                WHEN r < 0.870 THEN 'deployment_started'
-                WHEN r < 0.882 THEN 'deployment_completed'
-                WHEN r < 0.885 THEN 'deployment_failed'
-                WHEN r < 0.915 THEN 'pr_created'
-                WHEN r < 0.940 THEN 'pr_merged'
-                WHEN r < 0.960 THEN 'epic_planned'
-                WHEN r < 0.975 THEN 'feature_requested'
-                WHEN r < 0.977 THEN 'instance_stale'
+                WHEN r < 0.804 THEN 'epic_started'
+                WHEN r < 0.807 THEN 'epic_completed'
+                WHEN r < 0.808 THEN 'epic_failed'
+                WHEN r < 0.823 THEN 'deployment_started'
+                WHEN r < 0.835 THEN 'deployment_completed'
+                WHEN r < 0.838 THEN 'deployment_failed'
+                WHEN r < 0.846 THEN 'pr_created'
+                WHEN r < 0.852 THEN 'pr_merged'
+                WHEN r < 0.856 THEN 'epic_planned'
+                WHEN r < 0.871 THEN 'feature_requested'
+                WHEN r < 0.873 THEN 'instance_stale'
                 ELSE 'instance_heartbeat' END AS event_type,
            1 + (r2 * 1000)::int AS k
       FROM s
@@ -77,22 +79,22 @@ SELECT t.instance_id, t.event_type, t.seq, t.ts,
        WHEN 'test_failed' THEN jsonb_build_object('test_suite', v.suites[1 + t.k % 10], 'failed_count', 1 + t.k % 3,
             'failures', jsonb_build_array(jsonb_build_object('test', 'test_case_' || t.k, 'error', v.errors[1 + t.k % 6])))
        WHEN 'commit_created' THEN jsonb_build_object('commit_sha', md5(t.g::text) || left(md5(t.k::text), 8),
-            'message', v.messages[1 + t.k % 10] || ' (#' || t.k || ')', 'branch', 'feature/E-' || (t.seq / 50), 'files_changed', 1 + t.k % 20)
+            'message', v.messages[1 + t.k % 10] || ' (#' || t.k || ')', 'branch', 'feature/E-' || (t.seq / 300), 'files_changed', 1 + t.k % 20)
        WHEN 'context_window_updated' THEN jsonb_build_object('usage_percent', t.k % 100, 'tokens_used', t.k * 180, 'tokens_total', 200000)
        WHEN 'validation_passed' THEN jsonb_build_object('validation_type', v.validations[1 + t.k % 4])
        WHEN 'validation_failed' THEN jsonb_build_object('validation_type', v.validations[1 + t.k % 4], 'reason', v.errors[1 + t.k % 6])
-       WHEN 'task_spawned' THEN jsonb_build_object('task_id', 'T-' || t.g, 'task_type', 'subagent', 'description', 'investigate ' || v.suites[1 + t.k % 10], 'epic_id', 'E-' || (t.seq / 50))
+       WHEN 'task_spawned' THEN jsonb_build_object('task_id', 'T-' || t.g, 'task_type', 'subagent', 'description', 'investigate ' || v.suites[1 + t.k % 10], 'epic_id', 'E-' || (t.seq / 300))
        WHEN 'checkpoint_created' THEN jsonb_build_object('checkpoint_id', 'cp-' || t.g, 'reason', 'context at ' || t.k % 100 || '%', 'context_percent', t.k % 100)
        WHEN 'checkpoint_loaded' THEN jsonb_build_object('checkpoint_id', 'cp-' || (t.g - t.k))
-       WHEN 'epic_started' THEN jsonb_build_object('epic_id', 'E-' || (t.seq / 50), 'feature_name', 'feature ' || v.suites[1 + t.k % 10], 'estimated_hours', t.k % 40)
-       WHEN 'epic_completed' THEN jsonb_build_object('epic_id', 'E-' || (t.seq / 50))
-       WHEN 'epic_failed' THEN jsonb_build_object('epic_id', 'E-' || (t.seq / 50), 'reason', v.errors[1 + t.k % 6])
+       WHEN 'epic_started' THEN jsonb_build_object('epic_id', 'E-' || (t.seq / 300), 'feature_name', 'feature ' || v.suites[1 + t.k % 10], 'estimated_hours', t.k % 40)
+       WHEN 'epic_completed' THEN jsonb_build_object('epic_id', 'E-' || (t.seq / 300))
+       WHEN 'epic_failed' THEN jsonb_build_object('epic_id', 'E-' || (t.seq / 300), 'reason', v.errors[1 + t.k % 6])
        WHEN 'deployment_started' THEN jsonb_build_object('deployment_id', 'D-' || t.g, 'environment', CASE WHEN t.k % 3 = 0 THEN 'production' ELSE 'staging' END)
        WHEN 'deployment_completed' THEN jsonb_build_object('deployment_id', 'D-' || t.g, 'environment', CASE WHEN t.k % 3 = 0 THEN 'production' ELSE 'staging' END)
        WHEN 'deployment_failed' THEN jsonb_build_object('deployment_id', 'D-' || t.g, 'environment', 'production', 'reason', v.errors[1 + t.k % 6])
-       WHEN 'pr_created' THEN jsonb_build_object('pr_number', 1 + t.seq / 20, 'title', v.messages[1 + t.k % 10], 'branch', 'feature/E-' || (t.seq / 50))
-       WHEN 'pr_merged' THEN jsonb_build_object('pr_number', 1 + t.seq / 20, 'merge_sha', md5(t.g::text))
-       WHEN 'epic_planned' THEN jsonb_build_object('epic_id', 'E-' || (t.seq / 50 + 1), 'title', 'plan ' || v.suites[1 + t.k % 10])
+       WHEN 'pr_created' THEN jsonb_build_object('pr_number', 1 + t.seq / 150, 'title', v.messages[1 + t.k % 10], 'branch', 'feature/E-' || (t.seq / 300))
+       WHEN 'pr_merged' THEN jsonb_build_object('pr_number', 1 + t.seq / 150, 'merge_sha', md5(t.g::text))
+       WHEN 'epic_planned' THEN jsonb_build_object('epic_id', 'E-' || (t.seq / 300 + 1), 'title', 'plan ' || v.suites[1 + t.k % 10])
        WHEN 'feature_requested' THEN jsonb_build_object('feature_name', v.suites[1 + t.k % 10] || ' export', 'description', v.messages[1 + t.k % 10])
        ELSE jsonb_build_object('last_heartbeat_at', t.ts::text, 'timeout_seconds', 300)
        END,
