@@ -76,10 +76,10 @@ async def test_stdio_subprocess(mcp_dsn: str) -> None:
 
 @pytest.fixture
 def http_server(mcp_dsn: str) -> Iterator[str]:
-    """``python -m supervisor_event_store.mcp --http`` on a free port of 127.0.0.1; its URL."""
+    """``event-store mcp --http`` on a free port of 127.0.0.1; its URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "supervisor_event_store.mcp", "--http", "--port", str(port)],
+        [EVENT_STORE, "mcp", "--http", "--port", str(port)],
         env={**os.environ, "DATABASE_URL": mcp_dsn},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -348,7 +348,9 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         raise EventStoreError(
             f"the MCP server needs the Python package {exc.name!r}: pip install -e './python'"
         ) from exc
-    argv = [*args.mcp_args]
+    argv = ["--http"] if args.http else []
+    argv += ["--host", args.host] if args.host else []
+    argv += ["--port", str(args.port)] if args.port else []
     if args.dsn:
         os.environ["DATABASE_URL"] = args.dsn
     result = server.main(argv)
@@ -439,8 +441,10 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("-n", "--lines", type=int, default=10, help="how many past events to show first")
     tail.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
 
-    mcp = command("mcp", cmd_mcp, "run the MCP server (arguments after 'mcp' are passed to it)")
-    mcp.add_argument("mcp_args", nargs=argparse.REMAINDER)
+    mcp = command("mcp", cmd_mcp, "run the MCP server (stdio by default; --http for streamable HTTP)")
+    mcp.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    mcp.add_argument("--host", default=None, help="HTTP address to bind (default: 127.0.0.1)")
+    mcp.add_argument("--port", type=int, default=None, help="HTTP port (default: the server's)")
     return parser
 
 
