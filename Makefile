@@ -79,7 +79,8 @@ test-pgtap: test-sqitch
 
 lint: venv
 	$(VENV)/bin/ruff check python tests/python
-	$(VENV)/bin/mypy --strict python/src
+	$(VENV)/bin/ruff check --config python/pyproject.toml tests/bench
+	$(VENV)/bin/mypy --strict --config-file python/pyproject.toml python/src
 
 test-python: db
 	$(VENV)/bin/pytest -q tests/python
