@@ -31,7 +31,7 @@ CREATE OR REPLACE FUNCTION event_store._fold_initial()
     PARALLEL SAFE
     SET search_path = event_store, pg_temp
 AS $$
-    SELECT '(,active,,,0,,,0,,,{},{},{},{},0,0,0,,0,0,,0,,{},{},0,0,0,,{},,,0,0,,{},0,0)'::event_store._fold_acc
+    SELECT '(,active,,,0,,,0,,,{},0,0,0,,0,0,,0,,{},{},0,0,0,,{},,,0,0,,{},0,0)'::event_store._fold_acc
 $$;
 
 COMMENT ON FUNCTION event_store._fold_initial() IS
@@ -47,9 +47,11 @@ REVOKE ALL ON FUNCTION event_store._fold_initial() FROM PUBLIC;
  * Speed (replay must fold >= 200k events/s): an aggregate whose state is a composite copies the
  * whole state on every row, so a state that grows with history (epics, pull requests) makes a
  * per-row PL/pgSQL step O(history). Here the loop runs over a whole array of events in one call:
- * counters live in the record, growing collections are local arrays appended in place (O(1)),
- * and jsonb is built only for the small, rare values. fold_state and replay_events both fold
- * through this function, so they cannot disagree. No helper is called per event: a function
+ * counters live in the record, changes to the growing collections are logged in local arrays
+ * appended in place (O(1)) and merged set-based once at the end of the call, and jsonb is built
+ * only for the small, rare values. Merging per call gives the same result however the events
+ * are split into calls (replay_events folds 10,000 at a time, from a snapshot or not).
+ * fold_state and replay_events both fold through this function, so they cannot disagree. No helper is called per event: a function
  * with a SET clause is never inlined and costs a GUC save/restore per call.
  */
 CREATE OR REPLACE FUNCTION event_store._fold_apply(
@@ -68,13 +70,14 @@ DECLARE
     v_data        jsonb;
     v_key         text;
     v_num         numeric;
-    v_epic_ids    text[]        := p_acc.epic_ids;
-    v_epic_events text[]        := p_acc.epic_events;
-    v_epic_at     timestamptz[] := p_acc.epic_at;
-    v_epic_reason text[]        := p_acc.epic_reasons;
-    v_pr_numbers  numeric[]     := p_acc.pr_numbers;
-    v_pr_merged   boolean[]     := p_acc.pr_merged;
-    v_planned     text[]        := p_acc.planned_epics;
+    v_epic_ids    text[]        := '{}';    -- logs of this call, merged into p_acc at the end
+    v_epic_events text[]        := '{}';
+    v_epic_at     timestamptz[] := '{}';
+    v_epic_reason text[]        := '{}';
+    v_pr_numbers  numeric[]     := '{}';
+    v_pr_merged   boolean[]     := '{}';
+    v_planned     text[]        := '{}';
+    v_merged_new  numeric[];
 BEGIN
     FOREACH v_e IN ARRAY coalesce(p_events, '{}') LOOP
         v_type := v_e.event_type;
@@ -174,13 +177,45 @@ BEGIN
         p_acc.last_event_type := v_e.event_type;
         p_acc.latest_timestamp := v_e."timestamp";
     END IF;
-    p_acc.epic_ids := v_epic_ids;
-    p_acc.epic_events := v_epic_events;
-    p_acc.epic_at := v_epic_at;
-    p_acc.epic_reasons := v_epic_reason;
-    p_acc.pr_numbers := v_pr_numbers;
-    p_acc.pr_merged := v_pr_merged;
-    p_acc.planned_epics := v_planned;
+    -- Merge this call's logs, set-based, once. Per epic the latest event decides (started:
+    -- in_progress with no end; completed/failed: that status, ended_at, the failure reason);
+    -- started_at is the latest epic_started, here or already in the map.
+    IF cardinality(v_epic_ids) > 0 THEN
+        SELECT p_acc.epics || coalesce(jsonb_object_agg(l.epic_id, CASE WHEN l.kind = 'started'
+                   THEN jsonb_build_object('status', 'in_progress', 'started_at', l.at_iso, 'ended_at', NULL, 'reason', NULL)
+                   ELSE jsonb_build_object('status', l.kind,
+                            'started_at', coalesce(to_jsonb(l.started_iso), p_acc.epics -> l.epic_id -> 'started_at', 'null'),
+                            'ended_at', l.at_iso, 'reason', CASE WHEN l.kind = 'failed' THEN l.reason END) END), '{}')
+          INTO p_acc.epics
+          FROM (SELECT DISTINCT ON (e.epic_id) e.epic_id, e.kind, e.reason,
+                       to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_iso,
+                       to_char(max(e.at) FILTER (WHERE e.kind = 'started') OVER (PARTITION BY e.epic_id)
+                               AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS started_iso
+                  FROM unnest(v_epic_ids, v_epic_events, v_epic_at, v_epic_reason)
+                       WITH ORDINALITY AS e (epic_id, kind, at, reason, n)
+                 WHERE e.epic_id IS NOT NULL
+                 ORDER BY e.epic_id, e.n DESC) l;
+    END IF;
+    -- Pull requests: merged_prs lists every number ever merged, in order of first merge;
+    -- open_prs those created and never merged, in order of first creation.
+    IF cardinality(v_pr_numbers) > 0 THEN
+        v_merged_new := ARRAY(SELECT l.pr FROM unnest(v_pr_numbers, v_pr_merged) WITH ORDINALITY AS l (pr, merged, n)
+                               WHERE l.merged AND l.pr NOT IN (SELECT unnest(p_acc.merged_prs))
+                               GROUP BY l.pr ORDER BY min(l.n));
+        p_acc.merged_prs := p_acc.merged_prs || v_merged_new;
+        p_acc.open_prs := ARRAY(SELECT o.pr FROM unnest(p_acc.open_prs) WITH ORDINALITY AS o (pr, n)
+                                 WHERE o.pr NOT IN (SELECT unnest(v_merged_new)) ORDER BY o.n)
+                          || ARRAY(SELECT l.pr FROM unnest(v_pr_numbers, v_pr_merged) WITH ORDINALITY AS l (pr, merged, n)
+                                    WHERE NOT l.merged AND l.pr NOT IN (SELECT unnest(p_acc.merged_prs))
+                                      AND l.pr NOT IN (SELECT unnest(p_acc.open_prs))
+                                    GROUP BY l.pr ORDER BY min(l.n));
+    END IF;
+    IF cardinality(v_planned) > 0 THEN
+        p_acc.planned_epics := p_acc.planned_epics
+                               || ARRAY(SELECT l.epic_id FROM unnest(v_planned) WITH ORDINALITY AS l (epic_id, n)
+                                         WHERE l.epic_id NOT IN (SELECT unnest(p_acc.planned_epics))
+                                         GROUP BY l.epic_id ORDER BY min(l.n));
+    END IF;
     RETURN p_acc;
 END
 $$;

@@ -4,10 +4,11 @@
 BEGIN;
 
 /*
- * The running state of the fold: scalars, small jsonb values, and append-only logs. Collections
- * that grow with history (epics, pull requests, planned epics) are kept as parallel logs that
- * _fold_apply appends to in O(1); _fold_final turns them into maps and lists once, set-based.
- * Snapshots store this value as jsonb (to_jsonb / jsonb_populate_record).
+ * The running state of the fold between calls of _fold_apply: scalars, the last-seen jsonb
+ * values, and the collections that grow with history (epics map, pull-request and planned-epic
+ * lists) in their final form. Inside one call those collections change through append-only
+ * logs merged once at its end (see _fold_apply). Snapshots store this value as jsonb
+ * (to_jsonb / jsonb_populate_record); _fold_final only assembles it into the client's shape.
  */
 CREATE TYPE event_store._fold_acc AS (
     instance_id              text,
@@ -20,10 +21,7 @@ CREATE TYPE event_store._fold_acc AS (
     total_events             bigint,
     last_epic                text,
     current_epic             jsonb,
-    epic_ids                 text[],
-    epic_events              text[],
-    epic_at                  timestamptz[],
-    epic_reasons             text[],
+    epics                    jsonb,
     tests_started            bigint,
     tests_passed             bigint,
     tests_failed             bigint,
@@ -33,8 +31,8 @@ CREATE TYPE event_store._fold_acc AS (
     validations_last_failure jsonb,
     commits                  bigint,
     last_commit              jsonb,
-    pr_numbers               numeric[],
-    pr_merged                boolean[],
+    open_prs                 numeric[],
+    merged_prs               numeric[],
     deployments_started      bigint,
     deployments_completed    bigint,
     deployments_failed       bigint,
@@ -51,8 +49,8 @@ CREATE TYPE event_store._fold_acc AS (
 );
 
 COMMENT ON TYPE event_store._fold_acc IS
-    'Internal: the running state of the fold (scalars plus append-only logs of epic, pull-request '
-    'and planning events); _fold_final turns it into the jsonb state. Snapshots store it as jsonb.';
+    'Internal: the running state of the fold between _fold_apply calls (scalars, epics map, PR and '
+    'planned-epic lists); _fold_final shapes it into the jsonb state. Snapshots store it as jsonb.';
 
 REVOKE ALL ON TYPE event_store._fold_acc FROM PUBLIC;
 
