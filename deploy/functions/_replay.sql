@@ -1,7 +1,7 @@
 -- Deploy supervisor_event_store:functions/_replay to pg
 -- requires: tables/snapshots
 -- requires: functions/_fold_apply
--- requires: functions/emit_event
+-- requires: functions/_instance_head
 
 BEGIN;
 
@@ -31,15 +31,11 @@ DECLARE
     v_chunk event_store.events[];
     v_state jsonb;
 BEGIN
-    PERFORM event_store._check_instance_id(p_instance_id);
     IF p_to_sequence_num < 0 THEN
         RAISE EXCEPTION 'to_sequence_num must be 0 or more, got %', p_to_sequence_num
             USING ERRCODE = 'ES006', HINT = 'Pass a sequence number to replay up to, or NULL for all events.';
     END IF;
-    SELECT i.last_sequence_num INTO v_head FROM event_store.instances i WHERE i.instance_id = p_instance_id;
-    IF NOT FOUND THEN
-        PERFORM event_store._instance_not_found(p_instance_id);
-    END IF;
+    v_head := event_store._instance_head(p_instance_id);
     to_sequence_num := least(coalesce(p_to_sequence_num, v_head), v_head);
 
     SELECT s.state, s.sequence_num

@@ -1,5 +1,6 @@
 -- Deploy supervisor_event_store:functions/aggregate_events_by_type to pg
--- requires: functions/emit_event
+-- requires: functions/_instance_head
+-- requires: functions/_check_event_types
 -- requires: indexes/events_instance_type_timestamp
 -- requires: roles/event_store_reader
 
@@ -21,15 +22,9 @@ CREATE OR REPLACE FUNCTION event_store.aggregate_events_by_type(
     SET search_path = event_store, pg_temp
 AS $$
 BEGIN
-    IF p_start_date > p_end_date THEN
-        RAISE EXCEPTION 'start_date % is after end_date %', p_start_date, p_end_date
-            USING ERRCODE = 'ES006', HINT = 'Swap them; both ends are inclusive.';
-    END IF;
+    PERFORM event_store._check_date_range(p_start_date, p_end_date);
     IF p_instance_id IS NOT NULL THEN
-        PERFORM event_store._check_instance_id(p_instance_id);
-        IF NOT EXISTS (SELECT FROM event_store.instances i WHERE i.instance_id = p_instance_id) THEN
-            PERFORM event_store._instance_not_found(p_instance_id);
-        END IF;
+        PERFORM event_store._instance_head(p_instance_id);
     END IF;
     -- Dynamic so each call is planned for its own filters (one instance vs all, dates or not).
     RETURN QUERY EXECUTE format(

@@ -1,5 +1,5 @@
 -- Deploy supervisor_event_store:functions/get_event_count to pg
--- requires: functions/emit_event
+-- requires: functions/_instance_head
 -- requires: roles/event_store_reader
 
 BEGIN;
@@ -17,15 +17,8 @@ CREATE OR REPLACE FUNCTION event_store.get_event_count(
     SECURITY DEFINER
     SET search_path = event_store, pg_temp
 AS $$
-DECLARE
-    v_count bigint;
 BEGIN
-    PERFORM event_store._check_instance_id(p_instance_id);
-    SELECT i.last_sequence_num INTO v_count FROM event_store.instances i WHERE i.instance_id = p_instance_id;
-    IF NOT FOUND THEN
-        PERFORM event_store._instance_not_found(p_instance_id);
-    END IF;
-    RETURN v_count;
+    RETURN event_store._instance_head(p_instance_id);
 END
 $$;
 

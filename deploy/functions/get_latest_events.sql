@@ -1,5 +1,5 @@
 -- Deploy supervisor_event_store:functions/get_latest_events to pg
--- requires: functions/emit_event
+-- requires: functions/_instance_head
 -- requires: roles/event_store_reader
 
 BEGIN;
@@ -16,13 +16,10 @@ CREATE OR REPLACE FUNCTION event_store.get_latest_events(
     SET search_path = event_store, pg_temp
 AS $$
 BEGIN
-    PERFORM event_store._check_instance_id(p_instance_id);
+    PERFORM event_store._instance_head(p_instance_id);
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
         RAISE EXCEPTION 'invalid limit %: must be between 1 and 1000', coalesce(p_limit::text, 'NULL')
             USING ERRCODE = 'ES006', HINT = 'Read older events with event_store.query_events(...).';
-    END IF;
-    IF NOT EXISTS (SELECT FROM event_store.instances i WHERE i.instance_id = p_instance_id) THEN
-        PERFORM event_store._instance_not_found(p_instance_id);
     END IF;
     RETURN QUERY
     SELECT *

@@ -1,5 +1,5 @@
 -- Deploy supervisor_event_store:functions/query_events to pg
--- requires: functions/emit_event
+-- requires: functions/_instance_head
 -- requires: functions/_check_event_types
 -- requires: functions/_search_text
 -- requires: indexes/events_search
@@ -68,10 +68,7 @@ BEGIN
         RAISE EXCEPTION 'invalid after_sequence %: must be 0 or more', p_after_sequence
             USING ERRCODE = 'ES006', HINT = 'Pass the last sequence_num of the previous page, or NULL.';
     END IF;
-    IF p_start_date > p_end_date THEN
-        RAISE EXCEPTION 'start_date % is after end_date %', p_start_date, p_end_date
-            USING ERRCODE = 'ES006', HINT = 'Swap them; both ends are inclusive.';
-    END IF;
+    PERFORM event_store._check_date_range(p_start_date, p_end_date);
     IF p_event_types IS NOT NULL THEN
         PERFORM event_store._check_event_types(p_event_types);
         v_where := v_where || ' AND e.event_type = ANY ($2)';
@@ -94,11 +91,7 @@ BEGIN
                 USING ERRCODE = 'ES006', HINT = 'Lengthen the keyword, or pass p_instance_id to search one instance.';
         END IF;
     ELSE
-        PERFORM event_store._check_instance_id(p_instance_id);
-        SELECT i.last_sequence_num INTO v_head FROM event_store.instances i WHERE i.instance_id = p_instance_id;
-        IF NOT FOUND THEN
-            PERFORM event_store._instance_not_found(p_instance_id);
-        END IF;
+        v_head := event_store._instance_head(p_instance_id);
         v_where := ' AND e.instance_id = $1' || v_where;
         IF p_after_sequence IS NOT NULL THEN
             v_where := v_where || ' AND e.sequence_num > $8';

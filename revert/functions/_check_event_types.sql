@@ -2,6 +2,7 @@
 
 BEGIN;
 
+DROP FUNCTION IF EXISTS event_store._check_date_range(timestamptz, timestamptz);
 DROP FUNCTION event_store._check_event_types(text[]);
 
 COMMIT;

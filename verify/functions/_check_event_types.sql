@@ -3,5 +3,6 @@
 BEGIN;
 
 SELECT event_store._check_event_types(ARRAY['epic_started']);
+SELECT event_store._check_date_range(NULL, now());
 
 ROLLBACK;
