@@ -4,11 +4,14 @@
 BEGIN;
 
 /*
- * The text that keyword search matches: every scalar value (strings, numbers, booleans; not
- * keys, not JSON null) of event_data and then metadata, at any depth, lower-cased and joined by
- * U+0001. IMMUTABLE so the trigram index (indexes/events_search) can be built on it.
- * No SET clause (a hot-path helper: it runs for every candidate row of a keyword query); it
- * names everything with pg_catalog.
+ * The text that keyword search matches: the scalar values (strings, numbers, booleans; not keys,
+ * not JSON null) of event_data and then metadata, at any depth, as one lower-cased JSON array,
+ * e.g. '["e-1", "fix timeout", 3, true]'. Strings keep their JSON escaping, so a keyword is
+ * matched in its JSON-escaped form (query_events); a keyword containing ',', '[' or ']' could
+ * also match the array's punctuation and is checked value by value as well.
+ * One SQL expression without a SET clause, so the planner inlines it (about 2 µs per row, a
+ * third of a per-value string_agg); IMMUTABLE for the trigram index (indexes/events_search).
+ * Every name is schema-qualified.
  */
 CREATE OR REPLACE FUNCTION event_store._search_text(
     p_event_data jsonb,
@@ -19,16 +22,17 @@ CREATE OR REPLACE FUNCTION event_store._search_text(
     IMMUTABLE
     PARALLEL SAFE
 AS $$
-    SELECT pg_catalog.lower(pg_catalog.string_agg(v.value OPERATOR(pg_catalog.#>>) '{}', pg_catalog.chr(1)))
-      FROM (SELECT pg_catalog.jsonb_path_query(p_event_data, 'strict $.**')
-            UNION ALL
-            SELECT pg_catalog.jsonb_path_query(p_metadata, 'strict $.**')) v (value)
-     WHERE pg_catalog.jsonb_typeof(v.value) NOT IN ('object', 'array')
+    SELECT pg_catalog.lower(
+        (pg_catalog.jsonb_path_query_array(p_event_data,
+             'strict $.** ? (@.type() != "object" && @.type() != "array" && @.type() != "null")')
+         OPERATOR(pg_catalog.||)
+         pg_catalog.jsonb_path_query_array(p_metadata,
+             'strict $.** ? (@.type() != "object" && @.type() != "array" && @.type() != "null")'))::text)
 $$;
 
 COMMENT ON FUNCTION event_store._search_text(jsonb, jsonb) IS
-    'Internal: the scalar values of event_data and metadata (not keys), lower-cased and joined by '
-    'U+0001; what query_events'' p_keyword matches, and the expression of the trigram index.';
+    'Internal: the scalar values of event_data and metadata (not keys, not null) as one lower-cased '
+    'JSON array text; what query_events'' p_keyword matches, and the expression of the trigram index.';
 
 REVOKE ALL ON FUNCTION event_store._search_text(jsonb, jsonb) FROM PUBLIC;
 

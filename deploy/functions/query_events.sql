@@ -19,12 +19,12 @@ BEGIN;
  *     (instance_id, sequence_num) index and total_count is the stream head: O(page) at any depth.
  *   - otherwise the keys of all matches are collected once (index-only where the indexes allow),
  *     counted, and only the page's rows are read from the table.
- * Keyword: lower(p_keyword) must be a literal substring of _search_text(event_data, metadata).
- * On instances of up to 20,000 events the instance's rows are scanned with a cheap prefilter
- * (the JSON-escaped keyword in lower(event_data::text) or lower(metadata::text), a superset) and
- * then checked exactly with strpos; the planner otherwise combines the trigram index badly on
- * small instances (docs/benchmarks.md). Elsewhere LIKE with %, _ and \ escaped uses the trigram
- * index; across all instances the keyword needs 3 or more characters (fewer cannot use it).
+ * Keyword: the JSON-escaped lower(p_keyword) must be a literal substring of
+ * _search_text(event_data, metadata) (the lower-cased values as a JSON array). On instances of
+ * up to 2,000 events the instance's rows are scanned with strpos, without the trigram index (the
+ * planner combines it badly on small instances, docs/benchmarks.md); elsewhere LIKE, with %, _
+ * and \ escaped, uses it. Across all instances the keyword needs 3 or more characters (fewer
+ * cannot use the index).
  * p_after_sequence (one instance only) is a filter: sequence_num > p_after_sequence; total_count
  * then counts the matches after it.
  */
@@ -99,15 +99,18 @@ BEGIN
     END IF;
 
     IF v_kw IS NOT NULL THEN
-        IF v_head <= 20000 THEN
-            v_kw_json := to_jsonb(v_kw)::text;
-            v_kw_json := substr(v_kw_json, 2, length(v_kw_json) - 2);   -- JSON-escaped, unquoted
-            v_where := v_where || ' AND (strpos(lower(e.event_data::text), $6) > 0'
-                               || ' OR strpos(lower(e.metadata::text), $6) > 0)'
-                               || ' AND strpos(event_store._search_text(e.event_data, e.metadata), $5) > 0';
+        v_kw_json := to_jsonb(v_kw)::text;
+        v_kw_json := substr(v_kw_json, 2, length(v_kw_json) - 2);       -- JSON-escaped, unquoted
+        IF v_head <= 2000 THEN
+            v_where := v_where || ' AND strpos(event_store._search_text(e.event_data, e.metadata), $6) > 0';
         ELSE
-            v_like := '%' || replace(replace(replace(v_kw, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+            v_like := '%' || replace(replace(replace(v_kw_json, '\', '\\'), '%', '\%'), '_', '\_') || '%';
             v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
+        END IF;
+        IF v_kw ~ '[],[]' THEN                -- could match the array's punctuation: check each value
+            v_where := v_where || ' AND EXISTS (SELECT FROM jsonb_path_query(jsonb_build_array(e.event_data, e.metadata), ''strict $.**'') v'
+                               || ' WHERE jsonb_typeof(v) NOT IN (''object'', ''array'', ''null'')'
+                               || ' AND strpos(lower(v #>> ''{}''), $5) > 0)';
         END IF;
     END IF;
 

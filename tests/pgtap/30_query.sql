@@ -1,7 +1,7 @@
 -- Read functions: query_events (every filter alone and combined, literal keywords, paging),
 -- get_latest_events, get_event_by_id, get_event_count, aggregate_events_by_type, list_event_types.
 BEGIN;
-SELECT plan(92);
+SELECT plan(95);
 
 -- Signatures, definer, privileges
 SELECT has_function('event_store', 'query_events',
@@ -37,14 +37,16 @@ SELECT results_eq($$SELECT pg_get_function_result('event_store.query_events(text
 SELECT lives_ok($$SELECT event_store.register_instance('q-PS-1', 'PS', 'odin')$$, 'register q-PS-1');
 SELECT lives_ok($$SELECT event_store.emit_events('q-PS-1', '[
     {"event_type": "epic_started", "event_data": {"epic_id": "E-1", "feature_name": "Login 100% Done"}},
-    {"event_type": "test_failed", "event_data": {"test_suite": "unit", "failures": [{"error": "Timeout_Error in a_b"}]}},
+    {"event_type": "test_failed", "event_data": {"test_suite": "unit", "failures": [{"error": "TimeoutQX_Error in a_b"}]}},
     {"event_type": "commit_created", "event_data": {"commit_sha": "abc123", "message": "fix back\\slash path", "branch": "main"},
      "metadata": {"ticket": "JIRA-42"}},
     {"event_type": "test_passed", "event_data": {"test_suite": "axb"}},
     {"event_type": "epic_completed", "event_data": {"epic_id": "E-1"}}]')$$, 'emit five events to q-PS-1');
 SELECT lives_ok($$SELECT event_store.register_instance('q-PS-2', 'PS', 'odin')$$, 'register q-PS-2');
-SELECT lives_ok($$SELECT event_store.emit_event('q-PS-2', 'validation_failed', '{"validation_type": "lint", "reason": "TIMEOUT"}')$$,
+SELECT lives_ok($$SELECT event_store.emit_event('q-PS-2', 'validation_failed', '{"validation_type": "lint", "reason": "TIMEOUTqx"}')$$,
                 'emit one event to q-PS-2');
+SELECT lives_ok($$SELECT event_store.emit_event('q-PS-2', 'context_window_updated', '{"usage_percent": 1, "tokens_used": 2}')$$,
+                'and one with two numeric values');
 INSERT INTO event_store.instances (instance_id, instance_type, project, last_sequence_num) VALUES ('q-dates', 'MS', 'odin', 6);
 INSERT INTO event_store.events (instance_id, event_type, sequence_num, "timestamp", event_data, created_at, updated_at)
 SELECT 'q-dates', CASE WHEN d % 2 = 0 THEN 'test_passed' ELSE 'test_started' END, d,
@@ -58,7 +60,7 @@ SELECT results_eq($$SELECT sequence_num, total_count, has_more FROM event_store.
                   $$VALUES (1::bigint, 6::bigint, false), (2, 6, false), (3, 6, false), (4, 6, false), (5, 6, false), (6, 6, false)$$,
                   'no filter: every event in sequence order, total_count 6, has_more false');
 SELECT results_eq($$SELECT instance_id, event_type, event_data, metadata FROM event_store.query_events('q-PS-1', p_limit => 1, p_offset => 2)$$,
-                  $$VALUES ('q-PS-1', 'test_failed', '{"test_suite": "unit", "failures": [{"error": "Timeout_Error in a_b"}]}'::jsonb, '{}'::jsonb)$$,
+                  $$VALUES ('q-PS-1', 'test_failed', '{"test_suite": "unit", "failures": [{"error": "TimeoutQX_Error in a_b"}]}'::jsonb, '{}'::jsonb)$$,
                   'rows carry the event''s columns');
 SELECT results_eq($$SELECT sequence_num, has_more FROM event_store.query_events('q-PS-1', p_limit => 2)$$,
                   $$VALUES (1::bigint, true), (2, true)$$, 'limit 2: first page, has_more');
@@ -112,7 +114,7 @@ SELECT throws_ok($$SELECT * FROM event_store.query_events('q-dates', p_start_dat
                  'ES006', NULL, 'start after end is ES006');
 
 -- Keyword: case-insensitive literal substring of values (not keys) of data or metadata
-SELECT results_eq($$SELECT sequence_num FROM event_store.query_events('q-PS-1', p_keyword => 'timeout')$$,
+SELECT results_eq($$SELECT sequence_num FROM event_store.query_events('q-PS-1', p_keyword => 'timeoutqx')$$,
                   ARRAY[3]::bigint[], 'keyword is case-insensitive and finds nested values');
 SELECT results_eq($$SELECT sequence_num FROM event_store.query_events('q-PS-1', p_keyword => 'JIRA-42')$$,
                   ARRAY[4]::bigint[], 'keyword searches metadata values');
@@ -128,11 +130,15 @@ SELECT results_eq($$SELECT sequence_num FROM event_store.query_events('q-PS-1', 
                   ARRAY[4]::bigint[], 'a backslash is not an escape (k\s matches, ks would not)');
 SELECT results_eq($$SELECT sequence_num FROM event_store.query_events('q-PS-1', p_keyword => 'e-')$$,
                   ARRAY[2, 6]::bigint[], 'a short keyword works on one instance');
+SELECT is_empty($$SELECT * FROM event_store.query_events('q-PS-2', p_keyword => '1, 2')$$,
+                'a keyword never spans two values (1, 2)');
+SELECT results_eq($$SELECT sequence_num FROM event_store.query_events('q-PS-2', p_keyword => '2')$$,
+                  ARRAY[3]::bigint[], 'numbers are values too');
 SELECT results_eq($$SELECT sequence_num FROM event_store.query_events('q-PS-1', ARRAY['test_passed', 'test_failed'], p_keyword => 'UNIT')$$,
                   ARRAY[3]::bigint[], 'keyword and types combined');
 SELECT results_eq($$SELECT sequence_num FROM event_store.query_events('q-PS-1', p_keyword => '')$$,
                   ARRAY[1, 2, 3, 4, 5, 6]::bigint[], 'an empty keyword filters nothing');
-SELECT results_eq($$SELECT instance_id, sequence_num, total_count FROM event_store.query_events(p_keyword => 'timeout')$$,
+SELECT results_eq($$SELECT instance_id, sequence_num, total_count FROM event_store.query_events(p_keyword => 'timeoutqx')$$,
                   $$VALUES ('q-PS-1', 3::bigint, 2::bigint), ('q-PS-2', 2, 2)$$,
                   'keyword across all instances, in global order');
 SELECT results_eq($$SELECT instance_id, sequence_num FROM event_store.query_events(p_keyword => 'a_b')$$,
@@ -142,7 +148,7 @@ SELECT results_eq($$SELECT instance_id, sequence_num FROM event_store.query_even
 SELECT is_empty($$SELECT * FROM event_store.query_events(p_keyword => '1%0')$$, 'no wildcard across all instances');
 SELECT results_eq($$SELECT instance_id, sequence_num FROM event_store.query_events(p_keyword => 'back\slash')$$,
                   $$VALUES ('q-PS-1', 4::bigint)$$, 'backslash literal across all instances');
-SELECT results_eq($$SELECT instance_id, sequence_num FROM event_store.query_events(p_keyword => 'timeout', p_event_types => ARRAY['validation_failed'])$$,
+SELECT results_eq($$SELECT instance_id, sequence_num FROM event_store.query_events(p_keyword => 'timeoutqx', p_event_types => ARRAY['validation_failed'])$$,
                   $$VALUES ('q-PS-2', 2::bigint)$$, 'keyword and types across all instances');
 SELECT throws_ok($$SELECT * FROM event_store.query_events(p_keyword => 'ab')$$, 'ES006', NULL,
                  'a keyword under 3 characters across all instances is ES006');
