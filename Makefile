@@ -7,7 +7,7 @@ SHELL        := /bin/bash
 PYTHON       ?= python3
 VENV         := .venv
 PY           := $(VENV)/bin/python
-CLUSTER      := $(PY) -m supervisor_event_store.cluster
+CLUSTER      := $(PY) -W ignore::RuntimeWarning -m supervisor_event_store.cluster
 DEB_PACKAGES := postgresql-15 postgresql-15-pgtap sqitch libtap-parser-sourcehandler-pgtap-perl
 TEST_DB      ?= event_store_test
 

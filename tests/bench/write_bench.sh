@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN=${1:-15}
 ROUNDS=${2:-2}
-CLUSTER=".venv/bin/python -m supervisor_event_store.cluster"
+CLUSTER=".venv/bin/python -W ignore::RuntimeWarning -m supervisor_event_store.cluster"
 DSN=$($CLUSTER createdb es_bench_write --recreate)
 $CLUSTER deploy --target "$DSN" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -d "$DSN" -f sql/bench/write_setup.sql >/dev/null
