@@ -82,6 +82,16 @@ SELECT * FROM event_store.query_events(
     p_after_sequence => %(after_sequence)s::bigint
 )"""
 
+_COUNT_EVENTS = """
+SELECT * FROM event_store.count_events(
+    p_instance_id    => %(instance_id)s::text,
+    p_event_types    => %(event_types)s::text[],
+    p_start_date     => %(start_date)s::timestamptz,
+    p_end_date       => %(end_date)s::timestamptz,
+    p_keyword        => %(keyword)s::text,
+    p_after_sequence => %(after_sequence)s::bigint
+) AS total_count"""
+
 _REPLAY_EVENTS = """
 SELECT * FROM event_store.replay_events(
     p_instance_id     => %(instance_id)s::text,
@@ -164,6 +174,7 @@ SELECT * FROM event_store.create_snapshot(
 EMIT_EVENT = Call(_EMIT_EVENT, models.one(EmitResult), jsonb=("event_data", "metadata"))
 EMIT_EVENTS = Call(_EMIT_EVENTS, models.each(EmitResult), jsonb=("events",))
 QUERY_EVENTS = Call(_QUERY_EVENTS, models.query_result)
+COUNT_EVENTS = Call(_COUNT_EVENTS, models.scalar("total_count"))
 REPLAY_EVENTS = Call(_REPLAY_EVENTS, models.one(ReplayResult))
 AGGREGATE_EVENTS_BY_TYPE = Call(_AGGREGATE_EVENTS_BY_TYPE, models.each(TypeCount))
 GET_LATEST_EVENTS = Call(_GET_LATEST_EVENTS, models.each(Event))

@@ -194,9 +194,19 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
         offset: int = 0,
         after_sequence: int | None = None,
     ) -> QueryResult:
-        """A page of events (all instances when ``instance_id`` is None), filters combined with AND."""
+        """A page of events (all instances when ``instance_id`` is None), filters combined with AND.
+
+        ``total_count`` counts every match, ignoring ``limit`` and ``offset``. An empty page carries
+        no row to read it from, so when the page is empty and ``offset > 0`` this method makes one
+        more call (``event_store.count_events``) to report the true total.
+        """
         event_types = None if event_types is None else list(event_types)
-        return self._run(_sql.QUERY_EVENTS, locals())
+        arguments = locals()
+        page = self._run(_sql.QUERY_EVENTS, arguments)
+        if page.events or offset == 0:
+            return page
+        total = self._run(_sql.COUNT_EVENTS, arguments)
+        return QueryResult(events=[], total_count=total, has_more=False)
 
     def get_latest_events(self, instance_id: str, limit: int = 10) -> list[Event]:
         """An instance's newest events, newest first."""
