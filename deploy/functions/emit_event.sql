@@ -56,6 +56,43 @@ COMMENT ON FUNCTION event_store._instance_not_found(text) IS 'Internal: raises E
 REVOKE ALL ON FUNCTION event_store._instance_not_found(text) FROM PUBLIC;
 
 /*
+ * Raises ES006 for a bad instance id, metadata that is not a JSON object of at most 1 MiB, or a
+ * negative expected sequence. emit_event calls it only when a cheap test says it might fail.
+ */
+CREATE OR REPLACE FUNCTION event_store._check_emit_arguments(
+    p_instance_id       text,
+    p_metadata          jsonb,
+    p_expected_sequence bigint
+)
+    RETURNS void
+    LANGUAGE plpgsql
+    IMMUTABLE
+    SET search_path = event_store, pg_temp
+AS $$
+BEGIN
+    PERFORM event_store._check_instance_id(p_instance_id);
+    IF jsonb_typeof(p_metadata) <> 'object' THEN
+        RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(p_metadata)
+            USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or NULL.';
+    END IF;
+    IF pg_column_size(p_metadata) > 1048576 THEN
+        RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(p_metadata)
+            USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
+    END IF;
+    IF p_expected_sequence < 0 THEN
+        RAISE EXCEPTION 'expected_sequence must be 0 or more, got %', p_expected_sequence
+            USING ERRCODE = 'ES006', HINT = 'Use 0 for "no events yet", or the last sequence_num you read.';
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._check_emit_arguments(text, jsonb, bigint) IS
+    'Internal: raises ES006 for a bad instance id, non-object or oversized metadata, or a negative '
+    'expected sequence.';
+
+REVOKE ALL ON FUNCTION event_store._check_emit_arguments(text, jsonb, bigint) FROM PUBLIC;
+
+/*
  * Appends one event to an instance's stream.
  *
  * Sequencing: the instance row is the stream head. UPDATE ... RETURNING locks it until commit and
@@ -86,23 +123,13 @@ DECLARE
     v_metadata       jsonb := coalesce(p_metadata, '{}');
     v_existing       event_store.events;
     v_instance_found boolean;
+    v_checked        boolean := false;
     v_valid          boolean;
 BEGIN
-    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
-        PERFORM event_store._check_instance_id(p_instance_id);
-    END IF;
-    v_valid := event_store._validate_event(p_event_type, p_event_data);  -- raises ES001/ES003/ES006
-    IF jsonb_typeof(v_metadata) <> 'object' THEN
-        RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(v_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or NULL.';
-    END IF;
-    IF pg_column_size(v_metadata) > 1048576 THEN
-        RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(v_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
-    END IF;
-    IF p_expected_sequence < 0 THEN
-        RAISE EXCEPTION 'expected_sequence must be 0 or more, got %', p_expected_sequence
-            USING ERRCODE = 'ES006', HINT = 'Use 0 for "no events yet", or the last sequence_num you read.';
+    -- One cheap test on the hot path; the wordy checks run only when something may be wrong.
+    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' OR p_metadata IS NOT NULL
+       OR p_expected_sequence < 0 THEN
+        PERFORM event_store._check_emit_arguments(p_instance_id, p_metadata, p_expected_sequence);
     END IF;
 
     IF p_event_id IS NOT NULL THEN
@@ -127,47 +154,61 @@ BEGIN
         END IF;
     END IF;
 
-    -- One statement: take the stream lock by bumping the head, then insert under it. The
-    -- timestamp is read after the lock is held, so it never decreases along the sequence.
-    IF p_event_id IS NULL THEN
-        WITH head AS (
-            UPDATE event_store.instances i
-               SET last_sequence_num = i.last_sequence_num + 1
-             WHERE i.instance_id = p_instance_id
-            RETURNING i.last_sequence_num AS seq
-        )
-        INSERT INTO event_store.events AS e
-               (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
-        SELECT p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
-          FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
-        RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
-        IF NOT FOUND THEN
+    /*
+     * One statement appends: bump the stream head (taking the instance's lock until commit) and
+     * insert under it, the timestamp read after the lock is held so it never decreases along the
+     * sequence. The head is bumped only if the data passes the type's compiled validator
+     * (event_types.validator, a jsonpath predicate). If nothing was appended, either the data is
+     * invalid (_validate_event raises the precise ES001/ES003/ES006), or the validator was stricter
+     * than needed (append again without it), or the instance does not exist (ES002).
+     */
+    LOOP
+        IF p_event_id IS NULL THEN
+            WITH head AS (
+                UPDATE event_store.instances i
+                   SET last_sequence_num = i.last_sequence_num + 1
+                 WHERE i.instance_id = p_instance_id
+                   AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
+                                              WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
+                                                AND pg_column_size(p_event_data) <= 1048576))
+                RETURNING i.last_sequence_num AS seq
+            )
+            INSERT INTO event_store.events AS e
+                   (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
+            SELECT p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
+              FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+            RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
+        ELSE
+            WITH head AS (
+                UPDATE event_store.instances i
+                   SET last_sequence_num = i.last_sequence_num + 1
+                 WHERE i.instance_id = p_instance_id
+                   AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
+                                              WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
+                                                AND pg_column_size(p_event_data) <= 1048576))
+                RETURNING i.last_sequence_num AS seq
+            )
+            INSERT INTO event_store.events AS e
+                   (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
+                    created_at, updated_at)
+            SELECT p_event_id, p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
+              FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
+        END IF;
+        EXIT WHEN FOUND;
+        IF v_checked THEN
+            IF p_event_id IS NOT NULL AND v_instance_found THEN
+                -- Another instance stored the same p_event_id while we held this instance's lock.
+                RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
+                    USING ERRCODE = 'ES007',
+                          HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+            END IF;
             PERFORM event_store._instance_not_found(p_instance_id);
         END IF;
-    ELSE
-        WITH head AS (
-            UPDATE event_store.instances i
-               SET last_sequence_num = i.last_sequence_num + 1
-             WHERE i.instance_id = p_instance_id
-            RETURNING i.last_sequence_num AS seq
-        )
-        INSERT INTO event_store.events AS e
-               (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
-                created_at, updated_at)
-        SELECT p_event_id, p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
-          FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
-        ON CONFLICT (event_id) DO NOTHING
-        RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
-        IF NOT FOUND THEN
-            IF NOT v_instance_found THEN
-                PERFORM event_store._instance_not_found(p_instance_id);
-            END IF;
-            -- Another instance stored the same p_event_id while we held this instance's lock.
-            RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
-                USING ERRCODE = 'ES007',
-                      HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
-        END IF;
-    END IF;
+        v_valid := event_store._validate_event(p_event_type, p_event_data);  -- raises ES001/ES003/ES006
+        v_checked := true;
+    END LOOP;
 
     -- Raising here rolls the append back with the rest of the call.
     IF p_expected_sequence IS NOT NULL AND sequence_num - 1 <> p_expected_sequence THEN

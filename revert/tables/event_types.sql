@@ -3,5 +3,6 @@
 BEGIN;
 
 DROP TABLE event_store.event_types;
+DROP FUNCTION event_store._schema_predicate(jsonb);
 
 COMMIT;

@@ -3,5 +3,6 @@
 BEGIN;
 
 DROP TABLE event_store.instances;
+DROP FUNCTION event_store._check_instance_row();
 
 COMMIT;

@@ -13,7 +13,7 @@ SELECT columns_are('event_store', 'instances',
           'metadata', 'last_sequence_num'], 'instances has the registry columns and the stream head');
 SELECT col_is_pk('event_store', 'event_types', 'event_type', 'event_types.event_type is the primary key');
 SELECT columns_are('event_store', 'event_types',
-    ARRAY['event_type', 'category', 'description', 'data_schema', 'created_at'], 'event_types columns');
+    ARRAY['event_type', 'category', 'description', 'data_schema', 'created_at', 'validator'], 'event_types columns (validator: data_schema compiled to jsonpath)');
 
 SELECT columns_are('event_store', 'events',
     ARRAY['event_id', 'instance_id', 'event_type', 'sequence_num', 'timestamp', 'event_data', 'metadata',
