@@ -44,8 +44,11 @@ DECLARE
     v_existing   event_store.events;
     v_dup        int;
     v_valid      boolean;
+    v_all_ok     boolean;
 BEGIN
-    PERFORM event_store._check_instance_id(p_instance_id);
+    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+        PERFORM event_store._check_instance_id(p_instance_id);
+    END IF;
     IF p_events IS NULL OR jsonb_typeof(p_events) <> 'array' THEN
         RAISE EXCEPTION 'events must be a JSON array, got %', coalesce(jsonb_typeof(p_events), 'null')
             USING ERRCODE = 'ES006',
@@ -61,6 +64,58 @@ BEGIN
             USING ERRCODE = 'ES006', HINT = 'Use 0 for "no events yet", or the last sequence_num you read.';
     END IF;
 
+    /*
+     * Fast path: one set-based pass checks every element's shape and its data against the type's
+     * compiled validator (event_types.validator). When all pass and no element carries an event_id,
+     * one head bump and one INSERT append the batch. Otherwise the element-by-element loop below
+     * runs: it raises the precise error naming the element (or accepts what the validator was
+     * merely stricter about) and reconciles client event ids.
+     */
+    SELECT bool_and(coalesce(
+               jsonb_typeof(t.item) = 'object'
+               AND t.item - ARRAY['event_type', 'event_data', 'metadata', 'event_id'] = '{}'
+               AND jsonb_typeof(t.item -> 'event_type') = 'string'
+               AND pg_column_size(t.item -> 'event_data') <= 1048576
+               AND (t.item -> 'event_data') @@ (SELECT et.validator FROM event_store.event_types et
+                                                  WHERE et.event_type = t.item ->> 'event_type')
+               AND coalesce(jsonb_typeof(t.item -> 'metadata'), 'null') IN ('object', 'null'),
+               false)),
+           bool_or(coalesce(jsonb_typeof(t.item -> 'event_id'), 'null') <> 'null')
+      INTO v_all_ok, v_client_ids
+      FROM jsonb_array_elements(p_events) t(item);
+
+    IF v_all_ok AND NOT v_client_ids THEN
+        -- The common case: new events, no ids to reconcile. One head bump, one INSERT.
+        UPDATE event_store.instances i
+           SET last_sequence_num = i.last_sequence_num + v_count
+         WHERE i.instance_id = p_instance_id
+        RETURNING i.last_sequence_num INTO v_last;
+        IF NOT FOUND THEN
+            PERFORM event_store._instance_not_found(p_instance_id);
+        END IF;
+        IF p_expected_sequence IS NOT NULL AND v_last - v_count <> p_expected_sequence THEN
+            RAISE EXCEPTION 'expected sequence mismatch for instance "%": expected %, actual %',
+                            p_instance_id, p_expected_sequence, v_last - v_count
+                USING ERRCODE = 'ES004',
+                      DETAIL = format('expected=%s actual=%s', p_expected_sequence, v_last - v_count),
+                      HINT = 'Another writer appended first. Read the new events, decide again, and retry '
+                             'with the current last sequence_num.';
+        END IF;
+        RETURN QUERY
+        INSERT INTO event_store.events AS e
+               (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
+        SELECT p_instance_id, s.item ->> 'event_type', v_last - v_count + s.n, s.ts, s.item -> 'event_data',
+               coalesce(nullif(s.item -> 'metadata', 'null'), '{}'), s.ts, s.ts
+          FROM (SELECT t.item, t.n, clock_timestamp() AS ts
+                  FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(item, n)
+                 ORDER BY t.n) s
+         ORDER BY s.n
+        RETURNING e.event_id, e.sequence_num, e."timestamp";
+        RETURN;
+    END IF;
+
+    -- Otherwise element by element: precise errors, ids, retries.
+    v_client_ids := false;
     FOR i IN 1 .. v_count LOOP
         v_item := p_events -> (i - 1);
         v_where := format('event #%s: ', i);
@@ -99,6 +154,7 @@ BEGIN
         v_metas := v_metas || coalesce(nullif(v_item -> 'metadata', 'null'), '{}');
         v_new := v_new || true;
     END LOOP;
+
 
     IF v_client_ids THEN
         -- Serialise with other emits to this instance, then sort out retries and repeats.
