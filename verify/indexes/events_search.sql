@@ -3,5 +3,7 @@
 BEGIN;
 
 SELECT 'event_store.events_search_trgm_idx'::regclass;
+SELECT 1 / count(*) FROM pg_catalog.pg_index i
+ WHERE i.indexrelid = 'event_store.events_search_trgm_idx'::regclass AND i.indnatts = 2;
 
 ROLLBACK;
