@@ -1,6 +1,6 @@
 -- Tables, columns, constraints, indexes and the seeded event types.
 BEGIN;
-SELECT plan(35);
+SELECT plan(39);
 
 SELECT has_table('event_store', 'instances', 'instances table exists');
 SELECT has_table('event_store', 'event_types', 'event_types table exists');
@@ -42,7 +42,15 @@ SELECT throws_ok($$INSERT INTO event_store.instances (instance_id, instance_type
                  '23514', NULL, 'instance ids outside [A-Za-z0-9_.-] are refused by a CHECK');
 SELECT throws_ok($$INSERT INTO event_store.instances (instance_id, instance_type, project) VALUES ('ok', 'XX', 'p')$$,
                  '23514', NULL, 'instance_type must be PS or MS');
+SELECT throws_ok($$INSERT INTO event_store.instances (instance_id, instance_type, project) VALUES ('ok', 'PS', ' ')$$,
+                 '23514', NULL, 'project must not be blank');
+SELECT throws_ok($$INSERT INTO event_store.instances (instance_id, instance_type, project, metadata) VALUES ('ok', 'PS', 'p', '[]')$$,
+                 '23514', NULL, 'instance metadata must be an object');
 INSERT INTO event_store.instances (instance_id, instance_type, project) VALUES ('schema-t1', 'PS', 'p');
+SELECT throws_ok($$UPDATE event_store.instances SET status = 'zombie' WHERE instance_id = 'schema-t1'$$,
+                 '23514', NULL, 'status must be active or stale, also on UPDATE');
+SELECT lives_ok($$UPDATE event_store.instances SET last_sequence_num = last_sequence_num + 1 WHERE instance_id = 'schema-t1'$$,
+                'a stream-head bump is not held up by the row rules');
 SELECT throws_ok($$INSERT INTO event_store.events (instance_id, event_type, sequence_num, event_data) VALUES ('schema-t1', 'epic_started', 1, '[1]')$$,
                  '23514', NULL, 'event_data must be an object');
 SELECT throws_ok($$INSERT INTO event_store.events (instance_id, event_type, sequence_num, event_data, created_at, updated_at)

@@ -1,6 +1,6 @@
 -- The seeded types accept valid data and refuse missing fields; register_event_type adds types.
 BEGIN;
-SELECT plan(14);
+SELECT plan(17);
 
 SELECT event_store.register_instance('types-PS-1', 'PS', 'odin');
 
@@ -53,6 +53,45 @@ SELECT throws_ok($$SELECT event_store.register_event_type('odd_type', 'git', 'x'
                  'ES006', 'data_schema property "n" has unsupported type "int"', 'an unsupported property type is ES006');
 SELECT throws_ok($$SELECT event_store.register_event_type('odd_type', 'git', 'x', '{"required": "n"}')$$,
                  'ES006', 'data_schema required must be an array of field names', 'required must be an array');
+
+-- The compiled validator (event_types.validator, the hot path) must never accept what
+-- _validate_event refuses. Random payloads over every type's fields and awkward values.
+CREATE FUNCTION pg_temp.slow_ok(p_type text, p_data jsonb) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM event_store._validate_event(p_type, p_data);
+    RETURN true;
+EXCEPTION WHEN OTHERS THEN
+    RETURN false;
+END
+$$;
+SELECT setseed(0.42);
+CREATE TEMP TABLE samples AS
+    WITH pool (v) AS (SELECT unnest(ARRAY['"x"', '1', '1.5', '-1', '101', 'true', 'null', '[1]', '{"a": 1}', '"PS"',
+                                          '0', '100', '"MS"', '2.0', '[]', '""'])::jsonb),
+         fields AS (SELECT et.event_type, array_agg(DISTINCT f) AS fs
+                      FROM event_store.event_types et,
+                           LATERAL (SELECT jsonb_object_keys(et.data_schema -> 'properties') UNION SELECT 'epic_id') k (f)
+                     GROUP BY 1)
+    SELECT f.event_type, n,
+           (SELECT coalesce(jsonb_object_agg(x.f, (SELECT v FROM pool ORDER BY random() + length(x.f) * 0 + n * 0 LIMIT 1)), '{}')
+              FROM unnest(f.fs) x (f) WHERE random() < 0.85) AS data
+      FROM fields f, generate_series(1, 150) n;
+SELECT is_empty($$SELECT s.event_type, s.data FROM samples s JOIN event_store.event_types et USING (event_type)
+                   WHERE s.data @@ et.validator AND NOT pg_temp.slow_ok(s.event_type, s.data)$$,
+                'the compiled validator never accepts data that _validate_event refuses (random payloads)');
+SELECT ok((SELECT count(*) FILTER (WHERE pg_temp.slow_ok(s.event_type, s.data)) > 50 FROM samples s),
+          'the random payloads include enough valid ones to mean something');
+SELECT is_empty($$SELECT s.event_type, s.data FROM samples s JOIN event_store.event_types et USING (event_type)
+                   WHERE NOT coalesce(s.data @@ et.validator, false) AND pg_temp.slow_ok(s.event_type, s.data)$$,
+                'and for the seeded schemas it accepts everything _validate_event accepts (the fast path is taken)');
+
+-- A schema the validator can only approximate (an enum of objects): the fast path says no, the
+-- precise check says yes, and the emit still succeeds.
+SELECT event_store.register_event_type('layout_chosen', 'planning', 'A layout was chosen.',
+    '{"type": "object", "properties": {"layout": {"enum": [{"columns": 2}]}}}');
+SELECT is((SELECT sequence_num FROM event_store.emit_event('types-PS-1', 'layout_chosen', '{"layout": {"columns": 2}}'))
+              - (SELECT max(sequence_num) FROM event_store.events WHERE instance_id = 'types-PS-1' AND event_type <> 'layout_chosen'),
+          1::bigint, 'data the compiled validator cannot judge is appended after the precise check');
 
 SELECT * FROM finish();
 ROLLBACK;
