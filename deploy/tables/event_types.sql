@@ -48,7 +48,7 @@ BEGIN
               FROM jsonb_array_elements(v_spec -> 'enum') e
              WHERE jsonb_typeof(e) IN ('string', 'number', 'boolean');
             v_terms := v_terms || format('!(%1$s.type() != "null" && (%1$s.type() == "array" || %1$s.type() == "object" || !(%2$s)))',
-                                         v_path, coalesce(v_enum, 'false'));
+                                         v_path, coalesce(v_enum, '1 == 0'));  -- no scalar to compare: never true
         END IF;
         IF jsonb_typeof(v_spec -> 'minimum') = 'number' THEN
             v_terms := v_terms || format('!(%1$s.type() == "number" && %1$s < %2$s)', v_path, v_spec -> 'minimum');

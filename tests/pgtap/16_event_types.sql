@@ -1,6 +1,6 @@
 -- The seeded types accept valid data and refuse missing fields; register_event_type adds types.
 BEGIN;
-SELECT plan(17);
+SELECT plan(18);
 
 SELECT event_store.register_instance('types-PS-1', 'PS', 'odin');
 
