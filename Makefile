@@ -79,7 +79,7 @@ test-pgtap: test-sqitch
 
 lint: venv
 	$(VENV)/bin/ruff check python tests/python
-	$(VENV)/bin/ruff check --config python/pyproject.toml tests/bench
+	$(VENV)/bin/ruff check tests/bench
 	$(VENV)/bin/mypy --strict --config-file python/pyproject.toml python/src
 
 test-python: db
