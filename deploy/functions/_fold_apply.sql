@@ -31,7 +31,7 @@ CREATE OR REPLACE FUNCTION event_store._fold_initial()
     PARALLEL SAFE
     SET search_path = event_store, pg_temp
 AS $$
-    SELECT '(,active,,,0,,,0,,,{},0,0,0,,0,0,,0,,{},{},0,0,0,,{},,,0,0,,{},0,0)'::event_store._fold_acc
+    SELECT '(,active,,,0,,,0,,,{},0,0,0,,0,0,,0,,[],[],0,0,0,,{},,,0,0,,[],0,0)'::event_store._fold_acc
 $$;
 
 COMMENT ON FUNCTION event_store._fold_initial() IS
@@ -78,6 +78,7 @@ DECLARE
     v_pr_merged   boolean[]     := '{}';
     v_planned     text[]        := '{}';
     v_merged_new  numeric[];
+    v_pr          jsonb;
 BEGIN
     FOREACH v_e IN ARRAY coalesce(p_events, '{}') LOOP
         v_type := v_e.event_type;
@@ -197,24 +198,54 @@ BEGIN
                  ORDER BY e.epic_id, e.n DESC) l;
     END IF;
     -- Pull requests: merged_prs lists every number ever merged, in order of first merge;
-    -- open_prs those created and never merged, in order of first creation.
-    IF cardinality(v_pr_numbers) > 0 THEN
+    -- open_prs those created and never merged, in order of first creation. A few (a replay
+    -- from a recent snapshot): one by one with jsonb containment, a scan of the list in C per
+    -- PR; many (a long replay): set-based with hashed NOT IN. Both give the same lists.
+    IF cardinality(v_pr_numbers) BETWEEN 1 AND 16 THEN
+        FOR i IN 1 .. cardinality(v_pr_numbers) LOOP
+            v_pr := to_jsonb(v_pr_numbers[i]);
+            IF p_acc.merged_prs @> v_pr THEN
+                CONTINUE;
+            ELSIF v_pr_merged[i] THEN
+                p_acc.merged_prs := p_acc.merged_prs || v_pr;
+                IF p_acc.open_prs @> v_pr THEN
+                    p_acc.open_prs := jsonb_path_query_array(p_acc.open_prs, '$[*] ? (@ != $pr)',
+                                                             jsonb_build_object('pr', v_pr));
+                END IF;
+            ELSIF NOT p_acc.open_prs @> v_pr THEN
+                p_acc.open_prs := p_acc.open_prs || v_pr;
+            END IF;
+        END LOOP;
+    ELSIF cardinality(v_pr_numbers) > 16 THEN
         v_merged_new := ARRAY(SELECT l.pr FROM unnest(v_pr_numbers, v_pr_merged) WITH ORDINALITY AS l (pr, merged, n)
-                               WHERE l.merged AND l.pr NOT IN (SELECT unnest(p_acc.merged_prs))
+                               WHERE l.merged
+                                 AND l.pr NOT IN (SELECT m::numeric FROM jsonb_array_elements(p_acc.merged_prs) m)
                                GROUP BY l.pr ORDER BY min(l.n));
-        p_acc.merged_prs := p_acc.merged_prs || v_merged_new;
-        p_acc.open_prs := ARRAY(SELECT o.pr FROM unnest(p_acc.open_prs) WITH ORDINALITY AS o (pr, n)
-                                 WHERE o.pr NOT IN (SELECT unnest(v_merged_new)) ORDER BY o.n)
-                          || ARRAY(SELECT l.pr FROM unnest(v_pr_numbers, v_pr_merged) WITH ORDINALITY AS l (pr, merged, n)
-                                    WHERE NOT l.merged AND l.pr NOT IN (SELECT unnest(p_acc.merged_prs))
-                                      AND l.pr NOT IN (SELECT unnest(p_acc.open_prs))
-                                    GROUP BY l.pr ORDER BY min(l.n));
+        IF cardinality(v_merged_new) > 0 THEN
+            p_acc.merged_prs := p_acc.merged_prs || to_jsonb(v_merged_new);
+            p_acc.open_prs := coalesce((SELECT jsonb_agg(o.pr ORDER BY o.n)
+                                          FROM jsonb_array_elements(p_acc.open_prs) WITH ORDINALITY AS o (pr, n)
+                                         WHERE o.pr::numeric <> ALL (v_merged_new)), '[]');
+        END IF;
+        p_acc.open_prs := p_acc.open_prs
+                          || to_jsonb(ARRAY(SELECT l.pr FROM unnest(v_pr_numbers, v_pr_merged) WITH ORDINALITY AS l (pr, merged, n)
+                                             WHERE NOT l.merged
+                                               AND l.pr NOT IN (SELECT m::numeric FROM jsonb_array_elements(p_acc.merged_prs) m)
+                                               AND l.pr NOT IN (SELECT o::numeric FROM jsonb_array_elements(p_acc.open_prs) o)
+                                             GROUP BY l.pr ORDER BY min(l.n)));
     END IF;
-    IF cardinality(v_planned) > 0 THEN
+    -- Planned epics, in order of first planning; the same two ways.
+    IF cardinality(v_planned) BETWEEN 1 AND 16 THEN
+        FOR i IN 1 .. cardinality(v_planned) LOOP
+            IF NOT p_acc.planned_epics ? v_planned[i] THEN
+                p_acc.planned_epics := p_acc.planned_epics || to_jsonb(v_planned[i]);
+            END IF;
+        END LOOP;
+    ELSIF cardinality(v_planned) > 16 THEN
         p_acc.planned_epics := p_acc.planned_epics
-                               || ARRAY(SELECT l.epic_id FROM unnest(v_planned) WITH ORDINALITY AS l (epic_id, n)
-                                         WHERE l.epic_id NOT IN (SELECT unnest(p_acc.planned_epics))
-                                         GROUP BY l.epic_id ORDER BY min(l.n));
+                               || to_jsonb(ARRAY(SELECT l.epic_id FROM unnest(v_planned) WITH ORDINALITY AS l (epic_id, n)
+                                                  WHERE l.epic_id NOT IN (SELECT jsonb_array_elements_text(p_acc.planned_epics))
+                                                  GROUP BY l.epic_id ORDER BY min(l.n)));
     END IF;
     RETURN p_acc;
 END

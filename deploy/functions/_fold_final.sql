@@ -42,8 +42,8 @@ AS $$
                                'commit_sha', p_acc.last_commit -> 'commit_sha',
                                'message', p_acc.last_commit -> 'message',
                                'branch', p_acc.last_commit -> 'branch') END,
-            'open_prs', to_jsonb(p_acc.open_prs),
-            'merged_prs', to_jsonb(p_acc.merged_prs)),
+            'open_prs', p_acc.open_prs,
+            'merged_prs', p_acc.merged_prs),
         'deployments', jsonb_build_object(
             'started', p_acc.deployments_started, 'completed', p_acc.deployments_completed,
             'failed', p_acc.deployments_failed, 'last', p_acc.last_deployment,
@@ -55,7 +55,7 @@ AS $$
             'created', p_acc.checkpoints_created, 'loaded', p_acc.checkpoints_loaded,
             'last_checkpoint_id', p_acc.last_checkpoint_id),
         'planning', jsonb_build_object(
-            'planned_epics', to_jsonb(p_acc.planned_epics),
+            'planned_epics', p_acc.planned_epics,
             'feature_requests', p_acc.feature_requests, 'tasks_spawned', p_acc.tasks_spawned))
 $$;
 

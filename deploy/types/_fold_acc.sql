@@ -6,7 +6,9 @@ BEGIN;
 /*
  * The running state of the fold between calls of _fold_apply: scalars, the last-seen jsonb
  * values, and the collections that grow with history (epics map, pull-request and planned-epic
- * lists) in their final form. Inside one call those collections change through append-only
+ * lists) in their final form, all jsonb: a snapshot is read back (jsonb_populate_record) and the
+ * state built (_fold_final) by copying them, where numeric[]/text[] cost a conversion per element
+ * (1M-event instance: 0.65 ms of the 1 ms populate, ~0.6 ms in _fold_final). Inside one call those collections change through append-only
  * logs merged once at its end (see _fold_apply). Snapshots store this value as jsonb
  * (to_jsonb / jsonb_populate_record); _fold_final only assembles it into the client's shape.
  */
@@ -31,8 +33,8 @@ CREATE TYPE event_store._fold_acc AS (
     validations_last_failure jsonb,
     commits                  bigint,
     last_commit              jsonb,
-    open_prs                 numeric[],
-    merged_prs               numeric[],
+    open_prs                 jsonb,
+    merged_prs               jsonb,
     deployments_started      bigint,
     deployments_completed    bigint,
     deployments_failed       bigint,
@@ -43,7 +45,7 @@ CREATE TYPE event_store._fold_acc AS (
     checkpoints_created      bigint,
     checkpoints_loaded       bigint,
     last_checkpoint_id       text,
-    planned_epics            text[],
+    planned_epics            jsonb,
     feature_requests         bigint,
     tasks_spawned            bigint
 );

@@ -1,7 +1,7 @@
 -- Replay: fold_state and replay_events, every event type's effect on the state, partial replay,
 -- unknown-type tolerance, and fold_state = replay_events on random sessions.
 BEGIN;
-SELECT plan(41);
+SELECT plan(43);
 
 SELECT has_function('event_store', 'replay_events', ARRAY['text', 'bigint']);
 SELECT is_definer('event_store', 'replay_events', ARRAY['text', 'bigint']);
@@ -178,6 +178,26 @@ SELECT ok((SELECT bool_and(jsonb_array_length(final_state -> 'git' -> 'open_prs'
                            <= 6 AND NOT (final_state -> 'git' -> 'open_prs') ?| ARRAY(SELECT jsonb_array_elements_text(final_state -> 'git' -> 'merged_prs')))
              FROM event_store.instances i, event_store.replay_events(i.instance_id)
             WHERE i.instance_id LIKE 'rand-%'), 'a PR is never both open and merged');
+-- _fold_apply merges pull requests and planned epics one by one for up to 16 in a call (a replay
+-- from a recent snapshot) and set-based beyond: both ways must give the same state.
+SELECT ok((SELECT min(n) FROM (SELECT count(*) n FROM event_store.events
+                                WHERE instance_id LIKE 'rand-%' AND event_type IN ('pr_created', 'pr_merged')
+                                GROUP BY instance_id) c) > 16,
+          'every random session has more than 16 PR events (fold_state merges them set-based)');
+SELECT is_empty($$WITH RECURSIVE f (instance_id, n, acc) AS (
+                       SELECT i.instance_id, 0::bigint, event_store._fold_initial()
+                         FROM event_store.instances i WHERE i.instance_id LIKE 'rand-%'
+                       UNION ALL
+                       SELECT f.instance_id, f.n + 1,
+                              event_store._fold_apply(f.acc, ARRAY(SELECT e FROM event_store.events e
+                                                                   WHERE e.instance_id = f.instance_id AND e.sequence_num = f.n + 1))
+                         FROM f WHERE f.n < 401)
+                   SELECT f.instance_id FROM f
+                    WHERE f.n = 401
+                      AND event_store._fold_final(f.acc)
+                          IS DISTINCT FROM (SELECT event_store.fold_state(e ORDER BY e.sequence_num)
+                                              FROM event_store.events e WHERE e.instance_id = f.instance_id)$$,
+                'random sessions: one event per _fold_apply call = all at once');
 -- 12,001 events cross the 10,000-event chunk boundary of replay_events.
 SELECT event_store.register_instance('rand-big', 'MS', 'p');
 SELECT event_store.emit_events('rand-big', pg_temp.random_events(1000)) FROM generate_series(1, 12);
