@@ -55,6 +55,32 @@ COMMENT ON FUNCTION event_store._instance_not_found(text) IS 'Internal: raises E
 
 REVOKE ALL ON FUNCTION event_store._instance_not_found(text) FROM PUBLIC;
 
+/* Raises ES004: the stream's last sequence number is not the one the caller expected. */
+CREATE OR REPLACE FUNCTION event_store._sequence_conflict(
+    p_instance_id text,
+    p_expected    bigint,
+    p_actual      bigint
+)
+    RETURNS void
+    LANGUAGE plpgsql
+    IMMUTABLE
+    SET search_path = event_store, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'expected sequence mismatch for instance "%": expected %, actual %',
+                    p_instance_id, p_expected, p_actual
+        USING ERRCODE = 'ES004',
+              DETAIL = format('expected=%s actual=%s', p_expected, p_actual),
+              HINT = 'Another writer appended first. Read the new events, decide again, and retry '
+                     'with the current last sequence_num.';
+END
+$$;
+
+COMMENT ON FUNCTION event_store._sequence_conflict(text, bigint, bigint) IS
+    'Internal: raises ES004 (expected sequence mismatch) with expected and actual.';
+
+REVOKE ALL ON FUNCTION event_store._sequence_conflict(text, bigint, bigint) FROM PUBLIC;
+
 /*
  * Raises ES006 for a bad instance id, metadata that is not a JSON object of at most 1 MiB, or a
  * negative expected sequence. emit_event calls it only when a cheap test says it might fail.
@@ -212,12 +238,7 @@ BEGIN
 
     -- Raising here rolls the append back with the rest of the call.
     IF p_expected_sequence IS NOT NULL AND sequence_num - 1 <> p_expected_sequence THEN
-        RAISE EXCEPTION 'expected sequence mismatch for instance "%": expected %, actual %',
-                        p_instance_id, p_expected_sequence, sequence_num - 1
-            USING ERRCODE = 'ES004',
-                  DETAIL = format('expected=%s actual=%s', p_expected_sequence, sequence_num - 1),
-                  HINT = 'Another writer appended first. Read the new events, decide again, and retry '
-                         'with the current last sequence_num.';
+        PERFORM event_store._sequence_conflict(p_instance_id, p_expected_sequence, sequence_num - 1);
     END IF;
     RETURN NEXT;
 END

@@ -94,12 +94,7 @@ BEGIN
             PERFORM event_store._instance_not_found(p_instance_id);
         END IF;
         IF p_expected_sequence IS NOT NULL AND v_last - v_count <> p_expected_sequence THEN
-            RAISE EXCEPTION 'expected sequence mismatch for instance "%": expected %, actual %',
-                            p_instance_id, p_expected_sequence, v_last - v_count
-                USING ERRCODE = 'ES004',
-                      DETAIL = format('expected=%s actual=%s', p_expected_sequence, v_last - v_count),
-                      HINT = 'Another writer appended first. Read the new events, decide again, and retry '
-                             'with the current last sequence_num.';
+            PERFORM event_store._sequence_conflict(p_instance_id, p_expected_sequence, v_last - v_count);
         END IF;
         RETURN QUERY
         INSERT INTO event_store.events AS e
@@ -194,12 +189,7 @@ BEGIN
             PERFORM event_store._instance_not_found(p_instance_id);
         END IF;
         IF p_expected_sequence IS NOT NULL AND v_last - v_new_count <> p_expected_sequence THEN
-            RAISE EXCEPTION 'expected sequence mismatch for instance "%": expected %, actual %',
-                            p_instance_id, p_expected_sequence, v_last - v_new_count
-                USING ERRCODE = 'ES004',
-                      DETAIL = format('expected=%s actual=%s', p_expected_sequence, v_last - v_new_count),
-                      HINT = 'Another writer appended first. Read the new events, decide again, and retry '
-                             'with the current last sequence_num.';
+            PERFORM event_store._sequence_conflict(p_instance_id, p_expected_sequence, v_last - v_new_count);
         END IF;
 
         IF NOT v_client_ids THEN                               -- fast path: one INSERT, rows in order
