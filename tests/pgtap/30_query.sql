@@ -1,7 +1,7 @@
 -- Read functions: query_events (every filter alone and combined, literal keywords, paging),
 -- get_latest_events, get_event_by_id, get_event_count, aggregate_events_by_type, list_event_types.
 BEGIN;
-SELECT plan(95);
+SELECT plan(98);
 
 -- Signatures, definer, privileges
 SELECT has_function('event_store', 'query_events',
@@ -141,6 +141,15 @@ SELECT results_eq($$SELECT sequence_num FROM event_store.query_events('q-PS-1', 
 SELECT results_eq($$SELECT instance_id, sequence_num, total_count FROM event_store.query_events(p_keyword => 'timeoutqx')$$,
                   $$VALUES ('q-PS-1', 3::bigint, 2::bigint), ('q-PS-2', 2, 2)$$,
                   'keyword across all instances, in global order');
+-- query_events turns enable_seqscan off for its keyword statement only: the caller's value is back after it.
+SELECT is((SELECT count(*) FROM event_store.query_events(p_keyword => 'timeoutqx')) || ' ' || current_setting('enable_seqscan'),
+          '2 on', 'a keyword query leaves enable_seqscan on');
+SET LOCAL enable_seqscan = off;
+SELECT is((SELECT count(*) FROM event_store.query_events(p_keyword => 'timeoutqx')) || ' ' || current_setting('enable_seqscan'),
+          '2 off', 'and leaves a caller''s off as it was');
+RESET enable_seqscan;
+SELECT is((SELECT count(*) FROM event_store.query_events(p_keyword => 'timeoutqx')) || ' ' || current_setting('jit'),
+          '2 ' || current_setting('jit'), 'jit, turned off inside query_events, is the caller''s again after it');
 SELECT results_eq($$SELECT instance_id, sequence_num FROM event_store.query_events(p_keyword => 'a_b')$$,
                   $$VALUES ('q-PS-1', 3::bigint)$$, '_ is literal across all instances too');
 SELECT results_eq($$SELECT instance_id, sequence_num FROM event_store.query_events(p_keyword => '100%')$$,
