@@ -153,8 +153,8 @@ DECLARE
     v_valid          boolean;
 BEGIN
     -- One cheap test on the hot path; the wordy checks run only when something may be wrong.
-    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' OR p_metadata IS NOT NULL
-       OR p_expected_sequence < 0 THEN
+    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' OR p_expected_sequence < 0
+       OR jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576 THEN
         PERFORM event_store._check_emit_arguments(p_instance_id, p_metadata, p_expected_sequence);
     END IF;
 
