@@ -92,7 +92,8 @@ BEGIN
                                 CASE WHEN v_type IN ('array', 'object', 'integer') THEN 'an' ELSE 'a' END,
                                 v_type, v_actual, left(v_value::text, 80));
         END IF;
-        IF v_problem IS NULL AND v_spec ? 'enum' AND NOT (v_spec -> 'enum') @> jsonb_build_array(v_value) THEN
+        IF v_problem IS NULL AND v_spec ? 'enum'
+           AND NOT EXISTS (SELECT FROM jsonb_array_elements(v_spec -> 'enum') e WHERE e = v_value) THEN
             v_problem := format('must be one of %s, got %s',
                                 (SELECT string_agg(e, ', ') FROM jsonb_array_elements_text(v_spec -> 'enum') e),
                                 left(v_value::text, 80));

@@ -78,7 +78,8 @@ BEGIN
                AND pg_column_size(t.item -> 'event_data') <= 1048576
                AND (t.item -> 'event_data') @@ (SELECT et.validator FROM event_store.event_types et
                                                   WHERE et.event_type = t.item ->> 'event_type')
-               AND coalesce(jsonb_typeof(t.item -> 'metadata'), 'null') IN ('object', 'null'),
+               AND coalesce(jsonb_typeof(t.item -> 'metadata'), 'null') IN ('object', 'null')
+               AND coalesce(pg_column_size(t.item -> 'metadata'), 0) <= 1048576,
                false)),
            bool_or(coalesce(jsonb_typeof(t.item -> 'event_id'), 'null') <> 'null')
       INTO v_all_ok, v_client_ids
@@ -132,6 +133,10 @@ BEGIN
         IF coalesce(jsonb_typeof(v_item -> 'metadata'), 'null') NOT IN ('object', 'null') THEN
             RAISE EXCEPTION '%metadata must be a JSON object, got %', v_where, jsonb_typeof(v_item -> 'metadata')
                 USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or leave it out.';
+        END IF;
+        IF pg_column_size(v_item -> 'metadata') > 1048576 THEN
+            RAISE EXCEPTION '%metadata is % bytes, over the 1 MiB cap', v_where, pg_column_size(v_item -> 'metadata')
+                USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
         END IF;
         IF coalesce(jsonb_typeof(v_item -> 'event_id'), 'null') <> 'null' THEN
             IF jsonb_typeof(v_item -> 'event_id') <> 'string'

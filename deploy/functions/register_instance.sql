@@ -28,7 +28,7 @@ BEGIN
         RAISE EXCEPTION 'invalid instance_type %: must be PS or MS', coalesce(quote_literal(p_instance_type), 'NULL')
             USING ERRCODE = 'ES006', HINT = 'Use ''PS'' for a project supervisor or ''MS'' for a meta supervisor.';
     END IF;
-    IF p_project IS NULL OR btrim(p_project) = '' THEN
+    IF p_project IS NULL OR p_project !~ '\S' THEN
         RAISE EXCEPTION 'project must not be empty'
             USING ERRCODE = 'ES006', HINT = 'Pass the name of the project the instance supervises.';
     END IF;

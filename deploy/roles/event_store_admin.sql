@@ -12,7 +12,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON ROLE event_store_admin IS 'supervisor-event-store: writer plus the admin functions (register_event_type, mark_stale_instances, delete_events_for_instance).';
+COMMENT ON ROLE event_store_admin IS 'supervisor-event-store: writer plus the admin functions (register_event_type, delete_events_for_instance).';
 
 GRANT event_store_writer TO event_store_admin;
 GRANT USAGE ON SCHEMA event_store TO event_store_admin;

@@ -12,7 +12,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON ROLE event_store_writer IS 'supervisor-event-store: reader plus emit_event, emit_events, register_instance and heartbeat.';
+COMMENT ON ROLE event_store_writer IS 'supervisor-event-store: reader plus emit_event, emit_events, register_instance, heartbeat, mark_stale_instances and create_snapshot.';
 
 GRANT event_store_reader TO event_store_writer;
 GRANT USAGE ON SCHEMA event_store TO event_store_writer;

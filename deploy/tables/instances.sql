@@ -35,7 +35,7 @@ BEGIN
     ELSIF NEW.instance_type NOT IN ('PS', 'MS') THEN
         RAISE EXCEPTION 'invalid instance_type "%": must be PS or MS', NEW.instance_type
             USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_instance_type_known';
-    ELSIF btrim(NEW.project) = '' THEN
+    ELSIF NEW.project !~ '\S' THEN
         RAISE EXCEPTION 'project must not be empty'
             USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_project_not_blank';
     ELSIF NEW.status NOT IN ('active', 'stale') THEN

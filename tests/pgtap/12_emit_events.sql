@@ -1,6 +1,6 @@
 -- emit_events: batches are atomic, consecutive, ordered, idempotent and validated per element.
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 
 SELECT has_function('event_store', 'emit_events', ARRAY['text', 'jsonb', 'bigint']);
 SELECT is_definer('event_store', 'emit_events', ARRAY['text', 'jsonb', 'bigint']);
@@ -46,6 +46,10 @@ SELECT throws_ok($$SELECT event_store.emit_events('batch-PS-1', '[{"event_type":
                  'ES006', 'event #1: unknown key "data"', 'a misspelt key is named');
 SELECT throws_ok($$SELECT event_store.emit_events('batch-PS-1', '[{"event_type": "epic_started", "event_data": {"epic_id": "E"}, "event_id": "nope"}]')$$,
                  'ES006', 'event #1: event_id must be a UUID string, got "nope"', 'a malformed event_id is ES006');
+SELECT throws_ok(format($$SELECT event_store.emit_events('batch-PS-1', %L)$$,
+                        jsonb_build_array(jsonb_build_object('event_type', 'instance_heartbeat', 'event_data', '{}'::jsonb,
+                            'metadata', jsonb_build_object('blob', (SELECT string_agg(md5(i::text), '') FROM generate_series(1, 40000) i))))),
+                 'ES006', NULL, 'metadata over the 1 MiB cap is ES006 in a batch too');
 SELECT throws_ok($$SELECT event_store.emit_events('ghost-PS-0', '[{"event_type": "epic_started", "event_data": {"epic_id": "E"}}]')$$,
                  'ES002', 'instance "ghost-PS-0" not found', 'unknown instance is ES002');
 SELECT throws_ok($$SELECT event_store.emit_events('batch-PS-1', '[{"event_type": "epic_started", "event_data": {"epic_id": "E"}}]', 3)$$,

@@ -1,6 +1,6 @@
 -- Events never change: triggers for the owner, privileges for the roles, one admin path.
 BEGIN;
-SELECT plan(19);
+SELECT plan(20);
 
 SELECT has_trigger('event_store', 'events', 'events_immutable_row', 'row trigger for UPDATE/DELETE exists');
 SELECT has_trigger('event_store', 'events', 'events_immutable_truncate', 'statement trigger for TRUNCATE exists');
@@ -24,6 +24,9 @@ SELECT throws_ok($$DELETE FROM event_store.events WHERE instance_id = 'imm-PS-1'
                  'ES005', NULL, 'the delete setting does not open other instances');
 SELECT throws_ok($$UPDATE event_store.events SET metadata = '{"x": 1}' WHERE instance_id = 'imm-PS-2'$$,
                  'ES005', NULL, 'the delete setting never allows UPDATE');
+SELECT throws_ok($$DELETE FROM event_store.events WHERE instance_id = 'imm-PS-2' AND sequence_num = 2$$,
+                 'ES005', 'events are immutable: a DELETE may only remove all events of instance "imm-PS-2"',
+                 'even with the setting, the owner cannot delete single events (no gaps)');
 SELECT set_config('event_store.delete_instance', '', true);
 
 -- Roles have no table privileges at all.

@@ -1,6 +1,6 @@
 -- The seeded types accept valid data and refuse missing fields; register_event_type adds types.
 BEGIN;
-SELECT plan(18);
+SELECT plan(19);
 
 SELECT event_store.register_instance('types-PS-1', 'PS', 'odin');
 
@@ -89,6 +89,8 @@ SELECT is_empty($$SELECT s.event_type, s.data FROM samples s JOIN event_store.ev
 -- precise check says yes, and the emit still succeeds.
 SELECT event_store.register_event_type('layout_chosen', 'planning', 'A layout was chosen.',
     '{"type": "object", "properties": {"layout": {"enum": [{"columns": 2}]}}}');
+SELECT throws_ok($$SELECT event_store.emit_event('types-PS-1', 'layout_chosen', '{"layout": {"columns": 2, "rows": 1}}')$$,
+                 'ES003', NULL, 'an enum member must be equal, not merely contain a member');
 SELECT is((SELECT sequence_num FROM event_store.emit_event('types-PS-1', 'layout_chosen', '{"layout": {"columns": 2}}'))
               - (SELECT max(sequence_num) FROM event_store.events WHERE instance_id = 'types-PS-1' AND event_type <> 'layout_chosen'),
           1::bigint, 'data the compiled validator cannot judge is appended after the precise check');
