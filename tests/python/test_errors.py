@@ -148,3 +148,26 @@ def test_undeployed_database_hints_at_deploy(empty_dsn: str) -> None:
     assert caught.value.sqlstate in {"3F000", "42883"}
     assert caught.value.hint is not None
     assert "event-store deploy" in caught.value.hint
+
+
+
+def test_bad_values_are_invalid_arguments_not_connection_failures(dsn: str) -> None:
+    """Values refused by the driver or by a SQL type are ES006, never "cannot connect"."""
+    from supervisor_event_store import EventStore, InvalidArgumentError
+
+    nan = float("nan")
+    with EventStore(dsn) as store:
+        store.register_instance("vals-PS-1", "PS", "p")
+        cases = [
+            lambda: store.emit_event("vals-PS-1\x00", "epic_started", {"epic_id": "a"}),  # NUL byte
+            lambda: store.get_event_by_id("not-a-uuid"),  # 22P02
+            lambda: store.emit_event("vals-PS-1", "epic_started", {"epic_id": "a"}, expected_sequence=2**70),
+            lambda: store.emit_event("vals-PS-1", "test_passed", {"test_suite": "u", "duration_ms": nan}),
+            lambda: store.emit_event("vals-PS-1", "epic_started", {"epic_id": "a", "x": object()}),
+        ]
+        for case in cases:
+            with pytest.raises(InvalidArgumentError) as caught:
+                case()
+            assert "cannot connect" not in caught.value.message
+            assert caught.value.sqlstate is not None
+        assert store.get_event_count("vals-PS-1") == 1, "nothing was written by the failed calls"

@@ -33,7 +33,7 @@ from .models import (
 
 R = TypeVar("R")
 
-_dumps = partial(json.dumps, default=models.json_default)
+_dumps = partial(json.dumps, default=models.json_default, allow_nan=False)
 
 
 @dataclass(frozen=True, slots=True)

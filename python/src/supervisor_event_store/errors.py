@@ -81,12 +81,21 @@ _STANDARD_HINTS = {"3F000": _NOT_DEPLOYED, "42883": _NOT_DEPLOYED, "42P01": _NOT
 def from_psycopg(exc: psycopg.Error, where: str) -> EventStoreError:
     """Our exception for a psycopg error; ``where`` names the server (no password)."""
     sqlstate = exc.sqlstate
-    if sqlstate is None:
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    if sqlstate is None and isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
         # No SQLSTATE: the connection failed or broke (refused, unknown host, closed...).
-        reason = " ".join(str(exc).split()) or type(exc).__name__
         return EventStoreError(f"cannot connect to {where}: {reason}")
+    if sqlstate is None:
+        # Refused by the driver before it reached the server (e.g. a NUL byte in a string).
+        return InvalidArgumentError(
+            f"invalid argument: {reason}", hint="Check the values passed to the call.", sqlstate="ES006"
+        )
     diag = exc.diag
-    cls = ERRORS_BY_SQLSTATE.get(sqlstate, EventStoreError)
+    if sqlstate.startswith("22"):
+        # A value the server could not take as its SQL type (bad uuid, out of range, bad JSON...).
+        cls: type[EventStoreError] = ERRORS_BY_SQLSTATE.get(sqlstate, InvalidArgumentError)
+    else:
+        cls = ERRORS_BY_SQLSTATE.get(sqlstate, EventStoreError)
     return cls(
         diag.message_primary or str(exc),
         detail=diag.message_detail,
@@ -104,3 +113,8 @@ def translate_errors(where: str) -> Iterator[None]:
         raise EventStoreError(f"no database connection to {where} became available: {exc}") from exc
     except psycopg.Error as exc:
         raise from_psycopg(exc, where) from exc
+    except (TypeError, ValueError) as exc:
+        # Raised while adapting arguments, e.g. a value json cannot encode (NaN, a set, an object).
+        raise InvalidArgumentError(
+            f"invalid argument: {exc}", hint="Pass JSON-serialisable, finite values.", sqlstate="ES006"
+        ) from exc
