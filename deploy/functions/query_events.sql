@@ -54,6 +54,7 @@ DECLARE
     v_after   bigint := coalesce(p_after_sequence, 0);
     v_kw      text := nullif(lower(p_keyword), '');
     v_kw_json text;
+    v_exact   text;
     v_like    text;
     v_where   text := '';
     v_total   bigint;
@@ -110,10 +111,18 @@ BEGIN
             v_like := '%' || replace(replace(replace(v_kw_json, '\', '\\'), '%', '\%'), '_', '\_') || '%';
             v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
         END IF;
-        IF v_kw ~ '[],[]' THEN                -- could match the array's punctuation: check each value
-            v_where := v_where || ' AND EXISTS (SELECT FROM jsonb_path_query(jsonb_build_array(e.event_data, e.metadata), ''strict $.**'') v'
-                               || ' WHERE jsonb_typeof(v) NOT IN (''object'', ''array'', ''null'')'
-                               || ' AND strpos(lower(v #>> ''{}''), $5) > 0)';
+        -- The match above runs on JSON text, so it is only a prefilter where that text is not the
+        -- values themselves: a keyword with ',', ' ', '[' or ']' can match the array's
+        -- punctuation, and any row holding an escape (\t, \n, \", \\) can match across it
+        -- ('tbug' in "fix\tbug"). Those rows are checked value by value, literally.
+        v_exact := ' EXISTS (SELECT FROM jsonb_path_query(jsonb_build_array(e.event_data, e.metadata), ''strict $.**'') v'
+                   || ' WHERE jsonb_typeof(v) NOT IN (''object'', ''array'', ''null'')'
+                   || ' AND strpos(lower(v #>> ''{}''), $5) > 0)';
+        IF v_kw ~ '[],[ ]' THEN
+            v_where := v_where || ' AND' || v_exact;
+        ELSE
+            v_where := v_where || ' AND (strpos(event_store._search_text(e.event_data, e.metadata), ''\'') = 0 OR'
+                               || v_exact || ')';
         END IF;
     END IF;
 

@@ -1,7 +1,7 @@
 -- Read functions: query_events (every filter alone and combined, literal keywords, paging),
 -- get_latest_events, get_event_by_id, get_event_count, aggregate_events_by_type, list_event_types.
 BEGIN;
-SELECT plan(98);
+SELECT plan(103);
 
 -- Signatures, definer, privileges
 SELECT has_function('event_store', 'query_events',
@@ -207,6 +207,20 @@ SELECT results_eq($$SELECT event_type, category FROM event_store.list_event_type
 SELECT ok((SELECT data_schema ? 'required' FROM event_store.list_event_types('epic') WHERE event_type = 'epic_failed'),
           'rows carry the data schema');
 SELECT throws_ok($$SELECT * FROM event_store.list_event_types('gti')$$, 'ES006', 'unknown category "gti"', 'an unknown category is ES006');
+
+-- Keyword matching is literal on the values, never on the JSON text around them.
+SELECT event_store.register_instance('q-esc-1', 'PS', 'odin');
+SELECT event_store.emit_event('q-esc-1', 'commit_created', jsonb_build_object('commit_sha', 'abc', 'message', E'fix\tbug\nline2'));
+SELECT event_store.emit_event('q-esc-1', 'commit_created', '{"commit_sha": "xyz", "message": "plain"}');
+SELECT is((SELECT count(*)::int FROM event_store.query_events('q-esc-1', p_keyword => 'tbug')), 0,
+          'a keyword does not match across an escape sequence (\t + "bug")');
+SELECT is((SELECT count(*)::int FROM event_store.query_events('q-esc-1', p_keyword => 'nline')), 0,
+          'nor across \n');
+SELECT is((SELECT count(*)::int FROM event_store.query_events('q-esc-1', p_keyword => ' ')), 0,
+          'a space does not match the separators between values');
+SELECT is((SELECT count(*)::int FROM event_store.query_events('q-esc-1', p_keyword => E'x\tb')), 1,
+          'a keyword with a real tab matches the value holding it');
+SELECT is(event_store.count_events('q-esc-1', p_keyword => 'bug'), 1::bigint, 'count_events agrees');
 
 SELECT * FROM finish();
 ROLLBACK;
