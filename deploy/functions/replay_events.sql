@@ -12,9 +12,10 @@ BEGIN;
  * events_replayed counts the events read from the log in this call; the state's
  * total_events_replayed counts every event folded, snapshot included, so both paths agree.
  *
- * Automatic snapshots: when the setting event_store.snapshot_every is a positive number N (e.g.
- * ALTER DATABASE ... SET event_store.snapshot_every = 1000) and this call read at least N
- * events, the state at the target is stored as a snapshot. Unset or 0 (the default): off.
+ * Automatic snapshots: when the database's setting event_store.snapshot_every is a positive
+ * number N (ALTER DATABASE ... SET event_store.snapshot_every = 1000; a session-level SET is
+ * ignored, so callers cannot turn it on) and this call read at least N events, the state at the
+ * target is stored as a snapshot. Unset or 0 (the default): off.
  * Skipped in read-only transactions.
  */
 CREATE OR REPLACE FUNCTION event_store.replay_events(
@@ -30,7 +31,14 @@ AS $$
 DECLARE
     v_started timestamptz := clock_timestamp();
     v_replay  record;
-    v_every   text := nullif(current_setting('event_store.snapshot_every', true), '');
+    -- Read from the database's own settings (ALTER DATABASE ... SET), not the session's: a
+    -- reader must not be able to make this definer function write snapshots at will.
+    v_every   text := (SELECT nullif(substr(c, length('event_store.snapshot_every=') + 1), '')
+                         FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
+                        WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d
+                                                WHERE d.datname = current_database())
+                          AND s.setrole = 0 AND c LIKE 'event_store.snapshot\_every=%'
+                        LIMIT 1);
 BEGIN
     IF v_every !~ '^[0-9]{1,18}$' THEN
         RAISE EXCEPTION 'invalid setting event_store.snapshot_every "%": must be a whole number', v_every
@@ -50,7 +58,8 @@ $$;
 COMMENT ON FUNCTION event_store.replay_events(text, bigint) IS
     'Fold an instance''s events up to and including p_to_sequence_num (NULL = all) into its state; '
     'returns (final_state, events_replayed = events read in this call, duration_ms). Starts from the '
-    'newest usable snapshot. Takes a snapshot automatically when event_store.snapshot_every = N > 0 '
+    'newest usable snapshot. Takes a snapshot automatically when the database setting '
+    'event_store.snapshot_every = N > 0 (ALTER DATABASE ... SET) '
     'and at least N events were read. Errors: ES002 unknown instance, ES006 invalid argument or setting.';
 
 REVOKE ALL ON FUNCTION event_store.replay_events(text, bigint) FROM PUBLIC;

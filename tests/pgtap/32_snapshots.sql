@@ -1,7 +1,7 @@
 -- Snapshots: create_snapshot, replay from snapshots (identical states on random sessions), fold
 -- version, automatic snapshots, and snapshots never outliving delete_events_for_instance.
 BEGIN;
-SELECT plan(34);
+SELECT plan(36);
 
 SELECT has_table('event_store', 'snapshots', 'snapshots table exists');
 SELECT columns_are('event_store', 'snapshots',
@@ -73,16 +73,21 @@ SELECT results_eq($$SELECT events_replayed, final_state FROM event_store.replay_
 -- Automatic snapshots
 SELECT is((SELECT count(*) FROM event_store.replay_events('s-PS-1')), 1::bigint, 'replay without the setting');
 SELECT is((SELECT count(*) FROM event_store.snapshots WHERE instance_id = 's-PS-1'), 0::bigint, 'takes no snapshot (off by default)');
-SET LOCAL event_store.snapshot_every = '100';
+SET LOCAL event_store.snapshot_every = '1';
+SELECT is((SELECT events_replayed FROM event_store.replay_events('s-PS-1', 50)), 50::bigint, 'a session-level setting');
+SELECT is((SELECT count(*) FROM event_store.snapshots WHERE instance_id = 's-PS-1'), 0::bigint,
+          'is ignored: callers (readers too) cannot make replay write snapshots');
+RESET event_store.snapshot_every;
+DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET event_store.snapshot_every = %L', current_database(), '100'); END $$;
 SELECT is((SELECT events_replayed FROM event_store.replay_events('s-PS-1', 90)), 90::bigint, 'replay of 90 events with snapshot_every 100');
 SELECT is((SELECT count(*) FROM event_store.snapshots WHERE instance_id = 's-PS-1'), 0::bigint, 'takes no snapshot');
 SELECT is((SELECT events_replayed FROM event_store.replay_events('s-PS-1', 110)), 110::bigint, 'replay of 110 events');
 SELECT results_eq($$SELECT sequence_num FROM event_store.snapshots WHERE instance_id = 's-PS-1'$$, ARRAY[110]::bigint[],
                   'takes a snapshot at its target');
 SELECT is((SELECT events_replayed FROM event_store.replay_events('s-PS-1')), 10::bigint, 'the next replay starts there');
-SET LOCAL event_store.snapshot_every = 'often';
+DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET event_store.snapshot_every = %L', current_database(), 'often'); END $$;
 SELECT throws_ok($$SELECT * FROM event_store.replay_events('s-PS-1')$$, 'ES006', NULL, 'a malformed snapshot_every is ES006');
-RESET event_store.snapshot_every;
+DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET event_store.snapshot_every', current_database()); END $$;
 
 -- Random sessions: with snapshots at 150 and 250, every target gives the state fold_state gives.
 SELECT event_store.register_instance('srand-' || i, 'PS', 'p') FROM generate_series(1, 5) i;
