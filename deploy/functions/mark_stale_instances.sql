@@ -24,8 +24,8 @@ DECLARE
     v_instance record;
     v_event    record;
 BEGIN
-    IF p_timeout IS NULL OR p_timeout <= interval '0' OR p_timeout > interval '100 years' THEN
-        RAISE EXCEPTION 'timeout must be a positive interval of at most 100 years, got %', coalesce(p_timeout::text, 'NULL')
+    IF p_timeout IS NULL OR p_timeout < interval '0' OR p_timeout > interval '100 years' THEN
+        RAISE EXCEPTION 'timeout must be an interval from 0 to 100 years, got %', coalesce(p_timeout::text, 'NULL')
             USING ERRCODE = 'ES006', HINT = 'For example interval ''120 seconds''.';
     END IF;
 
