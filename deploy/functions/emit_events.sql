@@ -6,6 +6,42 @@
 BEGIN;
 
 /*
+ * Takes the stream lock of an instance by bumping its head by p_count and returns the new head;
+ * ES002 for an unknown instance, ES004 when p_expected_sequence (if given) is not the old head.
+ */
+CREATE OR REPLACE FUNCTION event_store._bump_head(
+    p_instance_id       text,
+    p_count             int,
+    p_expected_sequence bigint
+)
+    RETURNS bigint
+    LANGUAGE plpgsql
+    VOLATILE
+    SET search_path = event_store, pg_temp
+AS $$
+DECLARE
+    v_last bigint;
+BEGIN
+    UPDATE event_store.instances i
+       SET last_sequence_num = i.last_sequence_num + p_count
+     WHERE i.instance_id = p_instance_id
+    RETURNING i.last_sequence_num INTO v_last;
+    IF NOT FOUND THEN
+        PERFORM event_store._instance_not_found(p_instance_id);
+    END IF;
+    IF p_expected_sequence IS NOT NULL AND v_last - p_count <> p_expected_sequence THEN
+        PERFORM event_store._sequence_conflict(p_instance_id, p_expected_sequence, v_last - p_count);
+    END IF;
+    RETURN v_last;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._bump_head(text, int, bigint) IS
+    'Internal: bump an instance''s stream head by p_count (taking its lock) and return it; ES002, ES004.';
+
+REVOKE ALL ON FUNCTION event_store._bump_head(text, int, bigint) FROM PUBLIC;
+
+/*
  * Appends a batch of 1-1000 events to one instance atomically: all are written with consecutive
  * sequence numbers, or none is (any invalid event raises and rolls the whole call back).
  *
@@ -87,16 +123,7 @@ BEGIN
 
     IF v_all_ok AND NOT v_client_ids THEN
         -- The common case: new events, no ids to reconcile. One head bump, one INSERT.
-        UPDATE event_store.instances i
-           SET last_sequence_num = i.last_sequence_num + v_count
-         WHERE i.instance_id = p_instance_id
-        RETURNING i.last_sequence_num INTO v_last;
-        IF NOT FOUND THEN
-            PERFORM event_store._instance_not_found(p_instance_id);
-        END IF;
-        IF p_expected_sequence IS NOT NULL AND v_last - v_count <> p_expected_sequence THEN
-            PERFORM event_store._sequence_conflict(p_instance_id, p_expected_sequence, v_last - v_count);
-        END IF;
+        v_last := event_store._bump_head(p_instance_id, v_count, p_expected_sequence);
         RETURN QUERY
         INSERT INTO event_store.events AS e
                (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
@@ -186,16 +213,7 @@ BEGIN
     SELECT count(*) INTO v_new_count FROM unnest(v_new) n WHERE n;
 
     IF v_new_count > 0 THEN
-        UPDATE event_store.instances i
-           SET last_sequence_num = i.last_sequence_num + v_new_count
-         WHERE i.instance_id = p_instance_id
-        RETURNING i.last_sequence_num INTO v_last;
-        IF NOT FOUND THEN
-            PERFORM event_store._instance_not_found(p_instance_id);
-        END IF;
-        IF p_expected_sequence IS NOT NULL AND v_last - v_new_count <> p_expected_sequence THEN
-            PERFORM event_store._sequence_conflict(p_instance_id, p_expected_sequence, v_last - v_new_count);
-        END IF;
+        v_last := event_store._bump_head(p_instance_id, v_new_count, p_expected_sequence);
 
         IF NOT v_client_ids THEN                               -- fast path: one INSERT, rows in order
             RETURN QUERY

@@ -3,5 +3,6 @@
 BEGIN;
 
 DROP FUNCTION event_store.emit_events(text, jsonb, bigint);
+DROP FUNCTION event_store._bump_head(text, int, bigint);
 
 COMMIT;
