@@ -1,12 +1,17 @@
 """Python emit throughput: EventStore.emit_event / emit_events against a raw psycopg INSERT loop and
-the ``eventsourcing`` library's PostgreSQL recorder, on the same server, in the same run, interleaved.
+the ``eventsourcing`` library's PostgreSQL recorders, on the same server, in the same run, interleaved.
 
     .venv/bin/python tests/bench/python_bench.py [--rounds 5] [--events 1000] [--batch 100]
 
 Single process, one connection per variant, one transaction per call. The raw INSERT writes the
 same row shape into ``bench_raw.events`` (``LIKE event_store.events INCLUDING ALL``: same columns,
 defaults, checks, unique and secondary indexes; no foreign keys, no triggers) with a sequence
-number counted in Python. Prints a markdown table (median over rounds) for docs/benchmarks.md.
+number counted in Python. eventsourcing has two PostgreSQL recorders for stored events, both
+measured: ``PostgresAggregateRecorder`` (per-aggregate streams only: one primary key, no global
+order) and ``PostgresApplicationRecorder`` (what an eventsourcing ``Application`` uses: the same
+plus a global ``notification_id`` order for catch-up readers, like our ``global_position``; it
+serialises appends with ``LOCK TABLE ... EXCLUSIVE`` and a ``NOTIFY``). Prints a markdown table
+(median over rounds) for docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresAggregateRecorder, PostgresDatastore
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder, PostgresDatastore
 from psycopg.types.json import Jsonb
 
 from supervisor_event_store import EventStore, cluster
@@ -101,6 +106,8 @@ def main() -> None:
     )
     recorder = PostgresAggregateRecorder(datastore, events_table_name="stored_events")
     recorder.create_table()
+    app_recorder = PostgresApplicationRecorder(datastore, events_table_name="app_stored_events")
+    app_recorder.create_table()
     es_originator = uuid.uuid4()
     es_version = 0
 
@@ -151,14 +158,26 @@ def main() -> None:
         for _ in range(n // args.batch):
             recorder.insert_events(es_events(args.batch))
 
+    def es_app_one(n: int) -> None:
+        for _ in range(n):
+            app_recorder.insert_events(es_events(1))
+
+    def es_app_batch(n: int) -> None:
+        for _ in range(n // args.batch):
+            app_recorder.insert_events(es_events(args.batch))
+
+    raw_single_variant = Variant("raw psycopg INSERT loop, one by one", 1, raw_one)
+    raw_multi_variant = Variant(f"raw psycopg INSERT, {args.batch} per transaction (executemany)", args.batch, raw_batch)
     variants = [
         Variant("EventStore.emit_event, one by one", 1, emit_one),
-        Variant("raw psycopg INSERT loop, one by one", 1, raw_one),
+        raw_single_variant,
         Variant("plain psycopg SELECT emit_event (no client), one by one", 1, emit_plain),
-        Variant("eventsourcing recorder, 1 event per call", 1, es_one),
+        Variant("eventsourcing PostgresAggregateRecorder, 1 event per call", 1, es_one),
+        Variant("eventsourcing PostgresApplicationRecorder, 1 event per call", 1, es_app_one),
         Variant(f"EventStore.emit_events, {args.batch} per call", args.batch, emit_batch),
-        Variant(f"raw psycopg INSERT, {args.batch} per transaction (executemany)", args.batch, raw_batch),
-        Variant(f"eventsourcing recorder, {args.batch} events per call", args.batch, es_batch),
+        raw_multi_variant,
+        Variant(f"eventsourcing PostgresAggregateRecorder, {args.batch} events per call", args.batch, es_batch),
+        Variant(f"eventsourcing PostgresApplicationRecorder, {args.batch} events per call", args.batch, es_app_batch),
     ]
 
     for variant in variants:  # warm-up: connections, prepared statements, caches
@@ -180,8 +199,8 @@ def main() -> None:
     raw.close()
     datastore.close()
 
-    raw_single = statistics.median(variants[1].rates)
-    raw_multi = statistics.median(variants[5].rates)
+    raw_single = statistics.median(raw_single_variant.rates)
+    raw_multi = statistics.median(raw_multi_variant.rates)
     print(
         f"PostgreSQL {settings['server_version']} (synchronous_commit={settings['synchronous_commit']}, "
         f"fsync={settings['fsync']}, shared_buffers={settings['shared_buffers']}), "

@@ -93,6 +93,12 @@ def workloads(big_head: int) -> list[tuple[str, str, int, int | None]]:
          "SELECT * FROM event_store.query_events('{inst}', p_keyword => 'timeout')", 200, None),
         (f"query_events, big instance ({BIG}, {big_head:,} events), keyword 'timeout'",
          "SELECT * FROM event_store.query_events('" + BIG + "', p_keyword => 'timeout')", 30, None),
+        ("query_events, all instances, 100 events, no filter",
+         "SELECT * FROM event_store.query_events()", 300, None),
+        ("query_events, all instances, a commit's 7-character sha prefix",
+         "SELECT * FROM event_store.query_events(p_keyword => (SELECT left(e.event_data->>'commit_sha', 7)"
+         " FROM event_store.events e WHERE e.instance_id = '{inst}' AND e.event_type = 'commit_created' LIMIT 1))",
+         100, None),
         ("query_events, all instances, rare keyword 'cold start (#N7)'",
          "SELECT * FROM event_store.query_events(p_keyword => 'cold start (#{n}7)')", 50, None),
         ("query_events, all instances, common keyword 'timeout' (~0.5% of events)",

@@ -1,6 +1,6 @@
 -- Tables, columns, constraints, indexes and the seeded event types.
 BEGIN;
-SELECT plan(39);
+SELECT plan(40);
 
 SELECT has_table('event_store', 'instances', 'instances table exists');
 SELECT has_table('event_store', 'event_types', 'event_types table exists');
@@ -36,6 +36,7 @@ SELECT col_is_unique('event_store', 'events', ARRAY['instance_id', 'sequence_num
 SELECT has_index('event_store', 'events', 'events_event_type_timestamp_idx', ARRAY['event_type', '"timestamp"'], 'index (event_type, timestamp DESC)');
 SELECT has_index('event_store', 'events', 'events_instance_created_at_idx', ARRAY['instance_id', 'created_at'], 'index (instance_id, created_at DESC)');
 SELECT has_index('event_store', 'events', 'events_timestamp_idx', ARRAY['"timestamp"'], 'index (timestamp DESC)');
+SELECT has_index('event_store', 'events', 'events_global_position_idx', ARRAY['global_position'], 'index (global_position)');
 
 -- Constraints refuse what the functions never write.
 SELECT throws_ok($$INSERT INTO event_store.instances (instance_id, instance_type, project) VALUES ('bad id!', 'PS', 'p')$$,

@@ -1,7 +1,7 @@
 -- Read functions: query_events (every filter alone and combined, literal keywords, paging),
 -- get_latest_events, get_event_by_id, get_event_count, aggregate_events_by_type, list_event_types.
 BEGIN;
-SELECT plan(103);
+SELECT plan(109);
 
 -- Signatures, definer, privileges
 SELECT has_function('event_store', 'query_events',
@@ -161,6 +161,24 @@ SELECT results_eq($$SELECT instance_id, sequence_num FROM event_store.query_even
                   $$VALUES ('q-PS-2', 2::bigint)$$, 'keyword and types across all instances');
 SELECT throws_ok($$SELECT * FROM event_store.query_events(p_keyword => 'ab')$$, 'ES006', NULL,
                  'a keyword under 3 characters across all instances is ES006');
+
+-- All instances, no filter: paged by the global_position index, counted by the stream heads.
+SELECT results_eq($$SELECT global_position FROM event_store.query_events(p_limit => 1000)$$,
+                  $$SELECT global_position FROM event_store.events ORDER BY global_position$$,
+                  'all instances, no filter: every event in global order');
+SELECT results_eq($$SELECT DISTINCT total_count FROM event_store.query_events()$$,
+                  $$SELECT count(*) FROM event_store.events$$, 'all instances, no filter: total_count counts every event');
+SELECT results_eq($$SELECT * FROM event_store.query_events(p_limit => 3, p_offset => 2)$$,
+                  $$SELECT * FROM event_store.query_events(p_start_date => '-infinity', p_limit => 3, p_offset => 2)$$,
+                  'all instances, no filter: the same page and counts as the filtered plan');
+SELECT results_eq($$SELECT has_more FROM event_store.query_events(p_limit => 1,
+                        p_offset => (SELECT count(*)::int - 2 FROM event_store.events))$$,
+                  $$VALUES (true)$$, 'all instances, no filter: has_more before the last event');
+SELECT results_eq($$SELECT has_more FROM event_store.query_events(p_limit => 1,
+                        p_offset => (SELECT count(*)::int - 1 FROM event_store.events))$$,
+                  $$VALUES (false)$$, 'all instances, no filter: no more after the last event');
+SELECT is_empty($$SELECT * FROM event_store.query_events(p_offset => (SELECT count(*)::int FROM event_store.events))$$,
+                'all instances, no filter: an offset past the end gives no rows');
 
 -- get_latest_events
 SELECT results_eq($$SELECT sequence_num FROM event_store.get_latest_events('q-PS-1', 2)$$, ARRAY[6, 5]::bigint[],
