@@ -1,7 +1,7 @@
 -- Read functions: query_events (every filter alone and combined, literal keywords, paging),
 -- get_latest_events, get_event_by_id, get_event_count, aggregate_events_by_type, list_event_types.
 BEGIN;
-SELECT plan(109);
+SELECT plan(112);
 
 -- Signatures, definer, privileges
 SELECT has_function('event_store', 'query_events',
@@ -239,6 +239,14 @@ SELECT is((SELECT count(*)::int FROM event_store.query_events('q-esc-1', p_keywo
 SELECT is((SELECT count(*)::int FROM event_store.query_events('q-esc-1', p_keyword => E'x\tb')), 1,
           'a keyword with a real tab matches the value holding it');
 SELECT is(event_store.count_events('q-esc-1', p_keyword => 'bug'), 1::bigint, 'count_events agrees');
+SELECT event_store.emit_event('q-esc-1', 'commit_created',
+                              jsonb_build_object('commit_sha', 'k1', 'message', 'keyesc', 'odd' || E'\t' || 'keyname', 'x'));
+SELECT is((SELECT count(*)::int FROM event_store.query_events('q-esc-1', p_keyword => 'keyesc')), 1,
+          'an escape in a key only: the value still matches');
+SELECT is((SELECT count(*)::int FROM event_store.query_events(p_keyword => 'keyesc')), 1,
+          'also across all instances');
+SELECT is((SELECT count(*)::int FROM event_store.query_events('q-esc-1', p_keyword => 'keyname')), 0,
+          'keys never match, escaped or not');
 
 SELECT * FROM finish();
 ROLLBACK;
