@@ -1,6 +1,6 @@
 -- Tables, columns, constraints, indexes and the seeded event types.
 BEGIN;
-SELECT plan(40);
+SELECT plan(43);
 
 SELECT has_table('event_store', 'instances', 'instances table exists');
 SELECT has_table('event_store', 'event_types', 'event_types table exists');
@@ -50,6 +50,12 @@ SELECT throws_ok($$INSERT INTO event_store.instances (instance_id, instance_type
 INSERT INTO event_store.instances (instance_id, instance_type, project) VALUES ('schema-t1', 'PS', 'p');
 SELECT throws_ok($$UPDATE event_store.instances SET status = 'zombie' WHERE instance_id = 'schema-t1'$$,
                  '23514', NULL, 'status must be active or stale, also on UPDATE');
+SELECT throws_ok($$UPDATE event_store.instances SET project = '' WHERE instance_id = 'schema-t1'$$,
+                 '23514', 'project must not be empty', 'project must not be blank, also on UPDATE');
+SELECT throws_ok($$UPDATE event_store.instances SET metadata = '[]', last_sequence_num = 7 WHERE instance_id = 'schema-t1'$$,
+                 '23514', 'metadata must be a JSON object, got array', 'metadata must be an object, also on UPDATE with the head');
+SELECT throws_ok($$UPDATE event_store.instances SET instance_type = 'XX' WHERE instance_id = 'schema-t1'$$,
+                 '23514', 'invalid instance_type "XX": must be PS or MS', 'instance_type must be PS or MS, also on UPDATE');
 SELECT lives_ok($$UPDATE event_store.instances SET last_sequence_num = last_sequence_num + 1 WHERE instance_id = 'schema-t1'$$,
                 'a stream-head bump is not held up by the row rules');
 SELECT throws_ok($$INSERT INTO event_store.events (instance_id, event_type, sequence_num, event_data) VALUES ('schema-t1', 'epic_started', 1, '[1]')$$,
