@@ -4,9 +4,10 @@ the ``eventsourcing`` library's PostgreSQL recorders, on the same server, in the
     .venv/bin/python tests/bench/python_bench.py [--rounds 5] [--events 1000] [--batch 100]
 
 Single process, one connection per variant, one transaction per call. The raw INSERT writes the
-same row shape into ``bench_raw.events`` (``LIKE event_store.events INCLUDING ALL``: same columns,
-defaults, checks, unique and secondary indexes; no foreign keys, no triggers) with a sequence
-number counted in Python. eventsourcing has two PostgreSQL recorders for stored events, both
+same row shape into ``bench_raw.events``, built like the pgbench write benchmark's bare table
+(``LIKE event_store.events INCLUDING ALL`` plus the same two foreign keys: same columns, defaults,
+checks, unique and secondary indexes, foreign keys; no triggers, no stream head) with a sequence
+number counted in Python. A reference row inserts into a copy without the foreign keys. eventsourcing has two PostgreSQL recorders for stored events, both
 measured: ``PostgresAggregateRecorder`` (per-aggregate streams only: one primary key, no global
 order) and ``PostgresApplicationRecorder`` (what an eventsourcing ``Application`` uses: the same
 plus a global ``notification_id`` order for catch-up readers, like our ``global_position``; it
@@ -53,6 +54,12 @@ def setup(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE SCHEMA bench_raw")
         conn.execute("CREATE TABLE bench_raw.events (LIKE event_store.events INCLUDING ALL)")
+        conn.execute(
+            "ALTER TABLE bench_raw.events"
+            " ADD FOREIGN KEY (instance_id) REFERENCES event_store.instances (instance_id),"
+            " ADD FOREIGN KEY (event_type) REFERENCES event_store.event_types (event_type)"
+        )
+        conn.execute("CREATE TABLE bench_raw.events_no_fk (LIKE event_store.events INCLUDING ALL)")
         conn.execute("CREATE SCHEMA bench_es")
 
 
@@ -82,6 +89,7 @@ def main() -> None:
         " VALUES (%(instance_id)s, 'test_passed', %(seq)s, %(now)s, %(data)s, %(metadata)s, %(now)s, %(now)s)"
     )
     insert_returning = insert + ' RETURNING event_id, sequence_num, "timestamp"'
+    insert_returning_no_fk = insert_returning.replace("bench_raw.events", "bench_raw.events_no_fk")
 
     def raw_row(i: int) -> dict[str, Any]:
         nonlocal raw_seq
@@ -136,6 +144,10 @@ def main() -> None:
         for i in range(n):
             raw.execute(insert_returning, raw_row(i)).fetchone()
 
+    def raw_one_no_fk(n: int) -> None:
+        for i in range(n):
+            raw.execute(insert_returning_no_fk, raw_row(i)).fetchone()
+
     def raw_batch(n: int) -> None:
         for _ in range(n // args.batch):
             with raw.transaction(), raw.cursor() as cur:
@@ -172,6 +184,7 @@ def main() -> None:
         Variant("EventStore.emit_event, one by one", 1, emit_one),
         raw_single_variant,
         Variant("plain psycopg SELECT emit_event (no client), one by one", 1, emit_plain),
+        Variant("raw psycopg INSERT loop without the foreign keys, one by one", 1, raw_one_no_fk),
         Variant("eventsourcing PostgresAggregateRecorder, 1 event per call", 1, es_one),
         Variant("eventsourcing PostgresApplicationRecorder, 1 event per call", 1, es_app_one),
         Variant(f"EventStore.emit_events, {args.batch} per call", args.batch, emit_batch),

@@ -19,9 +19,14 @@ JsonObject = dict[str, Any]
 M = TypeVar("M")
 
 
+_FIELD_NAMES: dict[type[Any], frozenset[str]] = {}
+
+
 def from_row(cls: type[M], row: Mapping[str, Any]) -> M:
     """Build the dataclass ``cls`` from a row, by column name."""
-    names = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(field.name for field in dataclasses.fields(cls))  # type: ignore[arg-type]
     return cls(**{key: value for key, value in row.items() if key in names})
 
 
