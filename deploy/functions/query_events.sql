@@ -14,13 +14,18 @@ BEGIN;
  * global_position order (all instances), each row carrying total_count (all matches, ignoring
  * limit and offset) and has_more (matches after this page).
  *
- * Plans, chosen here rather than left to one generic plan (the SQL is built per call with
- * format() and run with USING, so every call is planned for its own filters):
+ * Plans, chosen here rather than left to one generic plan (with filters the SQL is built per call
+ * with format() and run with USING, so every call is planned for its own filters; the two
+ * no-filter paths are static SQL):
  *   - one instance, no filter: sequence numbers are gap-free, so the page is a range of the
  *     (instance_id, sequence_num) index and total_count is the stream head: O(page) at any depth.
  *   - all instances, no filter: the page is read in global_position order from its index and
- *     total_count is the sum of the stream heads (every event is counted by its instance's head):
- *     O(offset + page), where counting and sorting every event took seconds at 10M events.
+ *     total_count is the sum of the stream heads: O(instances + offset + page), where counting
+ *     and sorting every event took seconds at 10M events.
+ * Both no-filter paths count with the heads. That is exact while events are written only by the
+ * emit functions (which bump the head in the transaction that inserts) and removed only by
+ * delete_events_for_instance (which resets it); rows the owner inserts or deletes by hand
+ * must keep instances.last_sequence_num equal to the instance's count and highest sequence_num.
  *   - otherwise the keys of all matches are collected once (index-only where the indexes allow),
  *     counted, and only the page's rows are read from the table.
  * Keyword: the JSON-escaped lower(p_keyword) must be a literal substring of

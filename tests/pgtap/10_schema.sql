@@ -1,6 +1,6 @@
 -- Tables, columns, constraints, indexes and the seeded event types.
 BEGIN;
-SELECT plan(43);
+SELECT plan(46);
 
 SELECT has_table('event_store', 'instances', 'instances table exists');
 SELECT has_table('event_store', 'event_types', 'event_types table exists');
@@ -56,8 +56,18 @@ SELECT throws_ok($$UPDATE event_store.instances SET metadata = '[]', last_sequen
                  '23514', 'metadata must be a JSON object, got array', 'metadata must be an object, also on UPDATE with the head');
 SELECT throws_ok($$UPDATE event_store.instances SET instance_type = 'XX' WHERE instance_id = 'schema-t1'$$,
                  '23514', 'invalid instance_type "XX": must be PS or MS', 'instance_type must be PS or MS, also on UPDATE');
+SELECT throws_ok($$UPDATE event_store.instances SET instance_id = 'bad id!' WHERE instance_id = 'schema-t1'$$,
+                 '23514', NULL, 'instance ids must stay well-formed, also on UPDATE');
 SELECT lives_ok($$UPDATE event_store.instances SET last_sequence_num = last_sequence_num + 1 WHERE instance_id = 'schema-t1'$$,
                 'a stream-head bump is not held up by the row rules');
+-- A BEFORE UPDATE row trigger would lock the row again on every head bump (tgtype: 1 row, 2 before, 16 update).
+SELECT is((SELECT count(*)::int FROM pg_catalog.pg_trigger
+            WHERE tgrelid = 'event_store.instances'::regclass AND NOT tgisinternal AND tgtype & 19 = 19), 0,
+          'no BEFORE UPDATE row trigger on instances');
+SELECT is((SELECT pg_catalog.pg_get_triggerdef(oid) FROM pg_catalog.pg_trigger
+            WHERE tgrelid = 'event_store.instances'::regclass AND tgname = 'instances_check_row_update'),
+          'CREATE TRIGGER instances_check_row_update AFTER UPDATE OF instance_id, instance_type, project, status, metadata ON event_store.instances FOR EACH ROW EXECUTE FUNCTION event_store._check_instance_row()',
+          'the row rules on UPDATE: AFTER, only for the checked columns (never last_sequence_num)');
 SELECT throws_ok($$INSERT INTO event_store.events (instance_id, event_type, sequence_num, event_data) VALUES ('schema-t1', 'epic_started', 1, '[1]')$$,
                  '23514', NULL, 'event_data must be an object');
 SELECT throws_ok($$INSERT INTO event_store.events (instance_id, event_type, sequence_num, event_data, created_at, updated_at)
