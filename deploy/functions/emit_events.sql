@@ -2,6 +2,7 @@
 -- requires: functions/_validate_event
 -- requires: tables/events
 -- requires: roles/event_store_writer
+-- requires: functions/_lock_stream
 
 BEGIN;
 
@@ -22,6 +23,7 @@ AS $$
 DECLARE
     v_last bigint;
 BEGIN
+    PERFORM event_store._lock_stream(p_instance_id);     -- the stream lock before the row
     UPDATE event_store.instances i
        SET last_sequence_num = i.last_sequence_num + p_count
      WHERE i.instance_id = p_instance_id
@@ -185,6 +187,7 @@ BEGIN
 
     IF v_client_ids THEN
         -- Serialise with other emits to this instance, then sort out retries and repeats.
+        PERFORM event_store._lock_stream(p_instance_id);
         PERFORM 1 FROM event_store.instances i WHERE i.instance_id = p_instance_id FOR NO KEY UPDATE;
         FOR i IN 1 .. v_count LOOP
             v_dup := array_position(v_ids, v_ids[i]);

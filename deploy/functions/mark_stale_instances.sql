@@ -1,14 +1,16 @@
 -- Deploy supervisor_event_store:functions/mark_stale_instances to pg
 -- requires: functions/emit_event
 -- requires: roles/event_store_writer
+-- requires: functions/_lock_stream
 
 BEGIN;
 
 /*
  * Marks every active instance whose last heartbeat is older than p_timeout as stale and emits one
- * instance_stale event for each. Rows are locked with SKIP LOCKED in id order, so concurrent
- * callers never deadlock and never mark (or emit for) the same instance twice, and an instance
- * that is busy emitting or heartbeating right now is left for the next call.
+ * instance_stale event for each. Each candidate's stream lock is only tried (_try_lock_stream)
+ * and its row locked with SKIP LOCKED, so this never waits: concurrent callers never deadlock
+ * (with each other or with emits) and never mark (or emit for) the same instance twice, and an
+ * instance that is busy emitting or heartbeating right now is left for the next call.
  */
 CREATE OR REPLACE FUNCTION event_store.mark_stale_instances(
     p_timeout interval DEFAULT '120 seconds'
@@ -32,8 +34,9 @@ BEGIN
     FOR v_instance IN
         SELECT i.instance_id, i.last_heartbeat_at
           FROM event_store.instances i
-         WHERE i.status = 'active'
-           AND i.last_heartbeat_at < clock_timestamp() - p_timeout
+         WHERE CASE WHEN i.status = 'active' AND i.last_heartbeat_at < clock_timestamp() - p_timeout
+                    THEN event_store._try_lock_stream(i.instance_id)  -- busy stream: skip it, like a locked row
+                    ELSE false END
          ORDER BY i.instance_id
            FOR NO KEY UPDATE SKIP LOCKED
     LOOP

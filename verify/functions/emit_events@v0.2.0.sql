@@ -1,0 +1,8 @@
+-- Verify supervisor_event_store:functions/emit_events on pg
+
+BEGIN;
+
+SELECT 1 / pg_catalog.has_function_privilege('event_store_writer',
+    'event_store.emit_events(text, jsonb, bigint)', 'execute')::int;
+
+ROLLBACK;

@@ -1,0 +1,8 @@
+-- Verify supervisor_event_store:functions/mark_stale_instances on pg
+
+BEGIN;
+
+SELECT 1 / pg_catalog.has_function_privilege('event_store_writer',
+    'event_store.mark_stale_instances(interval)', 'execute')::int;
+
+ROLLBACK;
