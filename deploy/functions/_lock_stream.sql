@@ -8,13 +8,15 @@ BEGIN;
  * id, held until commit or rollback. Every function that locks an instance's row (to bump its
  * stream head, or to change it) takes this lock first, so:
  *   - writers to one hot stream queue in the advisory lock's FIFO instead of piling onto the row
- *     lock (measured, 16 clients on one instance: p99 42 -> 12 ms, +15-25% events/s;
- *     docs/benchmarks.md);
- *   - the order is always stream lock, then row lock: a function that holds an instance's row
- *     (heartbeat, register_instance, mark_stale_instances) and then emits cannot deadlock with an
- *     emit that waits for that row.
+ *     lock (measured, write_bench.sh, 16 clients on one instance: p99 40-42 -> 13 ms,
+ *     1.9k -> 2.4k events/s; docs/benchmarks.md);
+ *   - the order is always stream lock, then row lock, and it is a rule: a function that holds an
+ *     instance's row (heartbeat, register_instance) and then emits would otherwise deadlock with
+ *     an emit queued on the stream lock and waiting for that row. Anyone changing an instances
+ *     row by hand in a transaction that also emits must take this lock first, too.
+ *     mark_stale_instances only tries it, so it never waits.
  * One SQL expression without a SET clause, so the planner inlines it into the caller's cached
- * plan (the hash of a constant folds away). Keys are 64-bit hashes with a fixed seed: two streams,
+ * plan (no extra function call per emit). Keys are 64-bit hashes with a fixed seed: two streams,
  * or a stream and another application's advisory lock, sharing a key is negligible (and would
  * only make them queue together).
  */
@@ -52,5 +54,11 @@ COMMENT ON FUNCTION event_store._try_lock_stream(text) IS
     'Internal: take the stream lock of an instance if it is free; false when another transaction holds it.';
 
 REVOKE ALL ON FUNCTION event_store._try_lock_stream(text) FROM PUBLIC;
+
+COMMENT ON TABLE event_store.instances IS
+    'Registry of supervisor instances. Each row is also the head of its event stream: '
+    'emit functions lock it with UPDATE ... RETURNING to hand out gap-free sequence numbers. '
+    'Every function takes the instance''s stream lock (event_store._lock_stream) before its row: '
+    'do the same before changing a row by hand in a transaction that also emits.';
 
 COMMIT;

@@ -7,7 +7,8 @@
 BEGIN;
 
 /*
- * Takes the stream lock of an instance by bumping its head by p_count and returns the new head;
+ * Takes the stream lock of an instance (_lock_stream), then its row by bumping its head by p_count,
+ * and returns the new head;
  * ES002 for an unknown instance, ES004 when p_expected_sequence (if given) is not the old head.
  */
 CREATE OR REPLACE FUNCTION event_store._bump_head(
