@@ -67,7 +67,13 @@ test-sqitch: db
 	[[ "$$dsn" == *"://"* ]] || t="db:pg:$(TEST_DB)"; \
 	set -x; \
 	sqitch deploy --verify --to @v0.1.0 "$$t"; \
+	psql -X -q -d "$$dsn" -v tag=v0.1.0 -f tests/upgrade/emit.sql >/dev/null; \
+	sqitch deploy --verify --to @v0.2.0 "$$t"; \
+	psql -X -q -d "$$dsn" -v tag=v0.2.0 -f tests/upgrade/emit.sql >/dev/null; \
+	sqitch deploy --verify --to @v0.3.0 "$$t"; \
+	psql -X -q -d "$$dsn" -v tag=v0.3.0 -f tests/upgrade/emit.sql >/dev/null; \
 	sqitch deploy --verify "$$t"; \
+	psql -X -q -d "$$dsn" -f tests/upgrade/check.sql; \
 	sqitch verify "$$t"; \
 	sqitch revert -y "$$t"; \
 	sqitch deploy --verify "$$t"

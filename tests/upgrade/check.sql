@@ -1,0 +1,24 @@
+-- Sqitch upgrade check (make test-sqitch): after upgrading to the head, the events written by
+-- each release are all there, in a gap-free stream, and the head keeps counting.
+\set ON_ERROR_STOP on
+DO $$
+DECLARE
+    v_seqs bigint[];
+    v_next bigint;
+BEGIN
+    SELECT array_agg(sequence_num ORDER BY sequence_num) INTO v_seqs
+      FROM event_store.events WHERE instance_id = 'upgrade-PS-1';
+    IF v_seqs IS DISTINCT FROM ARRAY(SELECT generate_series(1, 7)::bigint) THEN
+        RAISE EXCEPTION 'upgrade lost or renumbered events: %', v_seqs;
+    END IF;
+    SELECT sequence_num INTO v_next
+      FROM event_store.emit_event('upgrade-PS-1', 'epic_started', '{"epic_id": "E-head"}');
+    IF v_next <> 8 THEN
+        RAISE EXCEPTION 'after the upgrade the next event got sequence_num %, expected 8', v_next;
+    END IF;
+    IF (SELECT final_state ->> 'last_epic' FROM event_store.replay_events('upgrade-PS-1')) <> 'E-head' THEN
+        RAISE EXCEPTION 'replay after the upgrade does not see the new event';
+    END IF;
+    RAISE NOTICE 'upgrade check: 7 events from the releases kept, the next one is 8';
+END
+$$;
