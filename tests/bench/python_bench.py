@@ -140,13 +140,12 @@ def main() -> None:
         for _ in range(n // args.batch):
             store.emit_events(INSTANCE, batch)
 
-    def raw_one(n: int) -> None:
-        for i in range(n):
-            raw.execute(insert_returning, raw_row(i)).fetchone()
+    def raw_loop(statement: str) -> Callable[[int], None]:
+        def run(n: int) -> None:
+            for i in range(n):
+                raw.execute(statement, raw_row(i)).fetchone()
 
-    def raw_one_no_fk(n: int) -> None:
-        for i in range(n):
-            raw.execute(insert_returning_no_fk, raw_row(i)).fetchone()
+        return run
 
     def raw_batch(n: int) -> None:
         for _ in range(n // args.batch):
@@ -178,13 +177,13 @@ def main() -> None:
         for _ in range(n // args.batch):
             app_recorder.insert_events(es_events(args.batch))
 
-    raw_single_variant = Variant("raw psycopg INSERT loop, one by one", 1, raw_one)
+    raw_single_variant = Variant("raw psycopg INSERT loop, one by one", 1, raw_loop(insert_returning))
     raw_multi_variant = Variant(f"raw psycopg INSERT, {args.batch} per transaction (executemany)", args.batch, raw_batch)
     variants = [
         Variant("EventStore.emit_event, one by one", 1, emit_one),
         raw_single_variant,
         Variant("plain psycopg SELECT emit_event (no client), one by one", 1, emit_plain),
-        Variant("raw psycopg INSERT loop without the foreign keys, one by one", 1, raw_one_no_fk),
+        Variant("raw psycopg INSERT loop without the foreign keys, one by one", 1, raw_loop(insert_returning_no_fk)),
         Variant("eventsourcing PostgresAggregateRecorder, 1 event per call", 1, es_one),
         Variant("eventsourcing PostgresApplicationRecorder, 1 event per call", 1, es_app_one),
         Variant(f"EventStore.emit_events, {args.batch} per call", args.batch, emit_batch),

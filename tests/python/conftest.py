@@ -12,6 +12,7 @@ import inspect
 import itertools
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
@@ -140,6 +141,18 @@ def raw(dsn: str) -> Iterator[psycopg.Connection[Any]]:
 
 
 Sequences = Callable[[str], list[int]]
+
+
+def wait_until_waiting(watcher: psycopg.Connection[Any], pid: int, *, column: str, value: str) -> None:
+    """Return once backend ``pid`` shows ``value`` in pg_stat_activity's wait_event_type or
+    wait_event ``column``; fail the test after about 5 s."""
+    assert column in ("wait_event_type", "wait_event")
+    for _ in range(500):
+        row = watcher.execute(f"SELECT {column} FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()
+        if row and row[0] == value:
+            return
+        threading.Event().wait(0.01)
+    pytest.fail(f"backend {pid} never showed {column} = {value!r}")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from conftest import Sequences
+from conftest import Sequences, wait_until_waiting
 from supervisor_event_store import EventStore
 
 SESSIONS = 8
@@ -87,17 +87,9 @@ def test_a_waiting_emit_takes_the_number_a_rolled_back_emit_released(
         assert _emit_in(first, instance) == 2  # holds the instance's stream head until it ends
         with ThreadPoolExecutor(max_workers=1) as pool:
             waiting = pool.submit(_emit_in, second, instance)
-            pid = second.info.backend_pid
             with psycopg.connect(dsn, autocommit=True) as watcher:
-                for _ in range(200):
-                    row = watcher.execute(
-                        "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", (pid,)
-                    ).fetchone()
-                    if row and row[0] == "Lock":
-                        break
-                    threading.Event().wait(0.01)
-                else:
-                    pytest.fail("the second emit never waited for the first")
+                # the second emit waits for the first
+                wait_until_waiting(watcher, second.info.backend_pid, column="wait_event_type", value="Lock")
             first.rollback()
             assert waiting.result(timeout=10) == 2
     assert sequences(instance) == [1, 2]

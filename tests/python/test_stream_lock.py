@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from psycopg.conninfo import make_conninfo
 
-from conftest import Sequences
+from conftest import Sequences, wait_until_waiting
 from supervisor_event_store import EventStore
 
 INSTANCE = "lk-PS-1"
@@ -39,15 +39,6 @@ CALLS = {
 }
 
 
-def _wait_for(conn: psycopg.Connection[Any], pid: int, event: str) -> None:
-    for _ in range(500):
-        row = conn.execute("SELECT wait_event FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()
-        if row and row[0] == event:
-            return
-        threading.Event().wait(0.01)
-    pytest.fail(f"backend {pid} never waited on {event!r}")
-
-
 @pytest.mark.parametrize("call", list(CALLS))
 def test_a_call_waits_on_the_stream_lock_with_the_row_still_free(
     dsn: str, raw: psycopg.Connection[Any], call: str
@@ -60,7 +51,7 @@ def test_a_call_waits_on_the_stream_lock_with_the_row_still_free(
     ):
         holder.execute("SELECT event_store._lock_stream(%s)", (INSTANCE,))
         waiting = pool.submit(caller.execute, CALLS[call], (INSTANCE,))
-        _wait_for(raw, caller.info.backend_pid, "advisory")
+        wait_until_waiting(raw, caller.info.backend_pid, column="wait_event", value="advisory")
         # The waiting call holds no lock on the row: another session can take it at once.
         raw.execute(
             "SELECT 1 FROM event_store.instances WHERE instance_id = %s FOR NO KEY UPDATE NOWAIT", (INSTANCE,)
