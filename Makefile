@@ -7,7 +7,9 @@ SHELL        := /bin/bash
 PYTHON       ?= python3
 VENV         := .venv
 PY           := $(VENV)/bin/python
-CLUSTER      := $(PY) -W ignore::RuntimeWarning -m supervisor_event_store.cluster
+# The cluster module is standard library only: it runs before the venv exists (and stops the
+# cluster even when the venv is broken).
+CLUSTER      := $(PYTHON) python/src/supervisor_event_store/cluster.py
 DEB_PACKAGES := postgresql-15 postgresql-15-pgtap sqitch libtap-parser-sourcehandler-pgtap-perl
 TEST_DB      ?= event_store_test
 
@@ -45,18 +47,14 @@ db: deps venv
 	@$(CLUSTER) up >/dev/null
 	@echo "database ready: $$($(CLUSTER) url)"
 
-db-stop: venv
+db-stop:
 	@$(CLUSTER) down
 
-db-status: venv
+db-status:
 	@$(CLUSTER) status
 
 demo: db
-	@if $(VENV)/bin/event-store --help >/dev/null 2>&1; then \
-	  $(VENV)/bin/event-store demo; \
-	else \
-	  psql -X -q -v ON_ERROR_STOP=1 -d "$$($(CLUSTER) url)" -f sql/demo.sql; \
-	fi
+	@$(VENV)/bin/event-store demo
 
 test: deps venv test-sqitch test-pgtap lint test-python
 
@@ -97,7 +95,7 @@ bench-write: db
 	bash tests/bench/write_bench.sh
 
 bench-read: db
-	@if [ -f tests/bench/read_bench.py ]; then $(PY) tests/bench/read_bench.py; else bash tests/bench/read_bench.sh; fi
+	$(PY) tests/bench/read_bench.py
 
 bench-python: db
 	$(PY) tests/bench/python_bench.py

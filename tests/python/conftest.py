@@ -12,8 +12,12 @@ import inspect
 import itertools
 import os
 import re
+import shutil
+import socket
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, cast
 
 import psycopg
@@ -175,3 +179,54 @@ def read_side(raw: psycopg.Connection[Any]) -> None:
     row = raw.execute("SELECT to_regproc('event_store.query_events') IS NOT NULL").fetchone()
     if not (row and row[0]):
         pytest.fail("read side not deployed (event_store.query_events missing): check the Sqitch plan")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class PrivateCluster:
+    """A throw-away PostgreSQL cluster of our own on a free port, in a mode-700 temp folder, for
+    tests that stop, restart or crash the server. The first start creates ``event_store`` and
+    deploys the plan; ``dsn`` points at it. ``settings`` are extra server settings."""
+
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="es-pg-"))
+        self.port = free_port()
+        # fsync off: these tests kill processes, not the machine, so the page cache survives.
+        self.server = cluster.LocalCluster(
+            self.folder / "pgdata", port=self.port, settings={"fsync": "off", **(settings or {})}
+        )
+        self.dsn = self.server.dsn()
+        self._deployed = False
+
+    def start(self) -> None:
+        self.server.start()
+        if not self._deployed:
+            cluster.create_database(cluster.DEFAULT_DB, dsn=self.dsn)
+            cluster.sqitch(["deploy"], self.dsn)
+            self._deployed = True
+
+    def stop(self) -> None:
+        self.server.stop(mode="immediate")
+
+    def kill(self) -> None:
+        """kill -9 of the postmaster and every backend: a crash."""
+        self.server.kill()
+
+    def remove(self) -> None:
+        self.server.remove()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def private_cluster() -> Iterator[PrivateCluster]:
+    """A private cluster on a free port, not started yet (nothing listens there at first)."""
+    pg = PrivateCluster()
+    try:
+        yield pg
+    finally:
+        pg.remove()

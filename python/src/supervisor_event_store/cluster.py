@@ -1,4 +1,4 @@
-"""The embedded default: a project-local PostgreSQL cluster in ``.pgdata/``.
+"""The embedded default: a local PostgreSQL cluster started and deployed by the project.
 
 Standard library only, so it also runs before the package's dependencies are installed
 (``python -m supervisor_event_store.cluster up``). The CLI's ``event-store db ...`` commands call
@@ -8,21 +8,38 @@ Resolution order of the database to use (``resolve_dsn``):
 1. ``DATABASE_URL``;
 2. the standard ``PG*`` variables (``PGHOST``, ``PGPORT``, ``PGDATABASE``, ``PGUSER``,
    ``PGSERVICE``): an empty conninfo, which libpq completes from the environment;
-3. the project-local cluster: ``.pgdata/`` in the checkout, a Unix socket in ``.pgdata/run`` and
-   127.0.0.1 on ``EVENT_STORE_PORT`` (default 54329).
+3. the local cluster on 127.0.0.1 (and a Unix socket in its ``run/`` folder).
 
-As root, ``initdb`` and ``pg_ctl`` run as the ``postgres`` user (they refuse root).
+Where the local cluster lives (``state_root``): ``$EVENT_STORE_HOME/.pgdata`` when that is set;
+else ``.pgdata/`` in the checkout (the nearest folder above the current one, or above this file,
+whose ``sqitch.plan`` is this project's); else, for a package installed without a checkout, the
+per-user data folder ``$XDG_DATA_HOME/supervisor-event-store`` (``~/.local/share/...``).
+
+Its port: ``EVENT_STORE_PORT`` pins it. Otherwise the first start takes 54329, or the next free
+port when something else holds 54329, and writes it to ``<state_root>/port``; every later
+command of that checkout (make, the CLI, Python, the MCP server, the tests) reads it from there,
+so two checkouts run side by side.
+
+The Sqitch project deployed (``sqitch_dir``): the checkout's, else the copy the wheel carries as
+package data (``supervisor_event_store/sqitch/``, copied from the top-level files at build time).
+
+As root, ``initdb`` and ``pg_ctl`` run as the ``postgres`` user (they refuse root). When that user
+cannot enter the state folder (a checkout under ``/root`` or in a mode-700 folder), the folder is
+a symlink to a private directory under ``/var/tmp``, and every ``pg_ctl`` call is given the
+resolved path, so that ``postgres`` never has to traverse the checkout.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import glob
 import hashlib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -30,47 +47,409 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+PROJECT = "supervisor_event_store"
 DEFAULT_PORT = 54329
+PORT_RANGE = 200  # ports tried after DEFAULT_PORT when it is taken
 DEFAULT_DB = "event_store"
 PG_VARIABLES = ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
+# What each missing tool comes from, on Debian/Ubuntu.
+DEBIAN_PACKAGES = {"initdb": "postgresql-15", "pg_ctl": "postgresql-15", "psql": "postgresql-client-15",
+                   "sqitch": "sqitch"}
 
 
 class ClusterError(RuntimeError):
     """A clear, one-line failure of the local cluster (busy port, missing binaries...)."""
 
 
-def project_root() -> Path:
-    """The checkout: ``EVENT_STORE_HOME``, else the nearest parent holding ``sqitch.plan``."""
-    home = os.environ.get("EVENT_STORE_HOME")
-    if home:
-        return Path(home).resolve()
+# --- where things are ------------------------------------------------------------------------
+
+
+def _is_our_plan(plan: Path) -> bool:
+    try:
+        with plan.open(encoding="utf-8") as handle:
+            return any(line.strip() == f"%project={PROJECT}" for _, line in zip(range(10), handle, strict=False))
+    except OSError:
+        return False
+
+
+def checkout() -> Path | None:
+    """The checkout in use: the nearest folder above the current one, or above this file, holding
+    this project's ``sqitch.plan``; None for a package installed without one."""
     for start in (Path.cwd(), Path(__file__).resolve()):
         for directory in (start, *start.parents):
-            if (directory / "sqitch.plan").is_file():
+            if _is_our_plan(directory / "sqitch.plan"):
                 return directory
-    return Path.cwd()
+    return None
+
+
+def project_root() -> Path | None:
+    """Kept for callers of earlier versions: the checkout, or None."""
+    return checkout()
+
+
+def state_root() -> Path:
+    """The folder of the local cluster (its ``data/``, ``run/``, ``server.log`` and ``port``)."""
+    home = os.environ.get("EVENT_STORE_HOME")
+    if home:
+        return Path(home).absolute() / ".pgdata"
+    top = checkout()
+    if top is not None:
+        return top / ".pgdata"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home).absolute() / "supervisor-event-store"
 
 
 def pgdata_root() -> Path:
-    return project_root() / ".pgdata"
+    return state_root()
 
 
-def port() -> int:
-    """The port of the running local cluster, else ``EVENT_STORE_PORT``, else 54329."""
-    pid_file = pgdata_root() / "data" / "postmaster.pid"
-    if pid_file.is_file():
-        lines = pid_file.read_text().splitlines()
-        if len(lines) > 3 and lines[3].strip().isdigit():
-            return int(lines[3])
-    return int(os.environ.get("EVENT_STORE_PORT", DEFAULT_PORT))
+def sqitch_dir() -> Path:
+    """The Sqitch project to deploy: ``$EVENT_STORE_HOME``'s or the checkout's, else the copy
+    carried by the package."""
+    home = os.environ.get("EVENT_STORE_HOME")
+    if home and _is_our_plan(Path(home) / "sqitch.plan"):
+        return Path(home).absolute()
+    top = checkout()
+    if top is not None:
+        return top
+    bundled = Path(__file__).resolve().parent / "sqitch"
+    if (bundled / "sqitch.plan").is_file():
+        return bundled
+    raise ClusterError(
+        "no Sqitch project found: run from a checkout of supervisor-event-store, or install the "
+        "package from a wheel built from one (pip install ./python)"
+    )
 
 
 def uses_external_server() -> bool:
     return bool(os.environ.get("DATABASE_URL")) or any(os.environ.get(v) for v in PG_VARIABLES)
 
 
+# --- running commands ------------------------------------------------------------------------
+
+
+def _is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _postgres_user() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam("postgres")
+    except KeyError as exc:
+        raise ClusterError(
+            "running as root, but there is no 'postgres' user to run initdb/pg_ctl as; "
+            "install the postgresql-15 package (apt-get install -y postgresql-15) or run as an ordinary user"
+        ) from exc
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    """initdb and pg_ctl refuse to run as root: run them as the postgres user then."""
+    if not _is_root():
+        return cmd
+    _postgres_user()
+    return ["runuser", "-u", "postgres", "--", *cmd]
+
+
+def _find_pg_bin(name: str) -> str | None:
+    candidates = []
+    if os.environ.get("PG_BINDIR"):
+        candidates.append(Path(os.environ["PG_BINDIR"]) / name)
+    for bindir in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[4]), reverse=True):
+        candidates.append(Path(bindir) / name)
+    for candidate in candidates:
+        if candidate.is_file():
+            return str(candidate)
+    return shutil.which(name)
+
+
+def _missing(tools: list[str]) -> list[str]:
+    return [tool for tool in tools if (_find_pg_bin(tool) if tool in ("initdb", "pg_ctl") else shutil.which(tool)) is None]
+
+
+def ensure_tools(tools: list[str]) -> None:
+    """Make sure ``tools`` (initdb, pg_ctl, psql, sqitch) exist: as root on Debian install what is
+    missing with apt-get, as `make` does; otherwise say which packages to install and how."""
+    missing = _missing(tools)
+    if not missing:
+        return
+    packages = sorted({DEBIAN_PACKAGES[tool] for tool in missing})
+    command = "apt-get install -y " + " ".join(packages)
+    if _is_root() and shutil.which("apt-get"):
+        print(f"event-store: installing Debian packages: {' '.join(packages)}", file=sys.stderr)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        update = _run(["apt-get", "update", "-qq"], env=env)
+        install = _run(["apt-get", "install", "-y", "-qq", *packages], env=env) if update.returncode == 0 else update
+        if install.returncode == 0 and not _missing(tools):
+            return
+        raise ClusterError(f"could not install {' '.join(packages)} with apt-get: "
+                           f"{(install.stderr or install.stdout).strip().splitlines()[-1:]}")
+    raise ClusterError(
+        f"{', '.join(missing)} not found; install the Debian package(s) {' '.join(packages)}: "
+        f"sudo {command} (or set PG_BINDIR to the folder of the PostgreSQL server binaries)"
+    )
+
+
+def pg_bin(name: str) -> str:
+    """A PostgreSQL server binary: PG_BINDIR, else the newest /usr/lib/postgresql/*/bin, else PATH."""
+    found = _find_pg_bin(name)
+    if found is None:
+        ensure_tools([name])
+        found = _find_pg_bin(name)
+    assert found is not None
+    return found
+
+
+def _run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    # cwd "/": the postgres user may not be able to enter the caller's folder.
+    kwargs.setdefault("cwd", "/")
+    return subprocess.run(cmd, text=True, capture_output=True, check=False, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+
+def _port_busy(number: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", number))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
+
+
+def _pinned_port() -> int | None:
+    text = os.environ.get("EVENT_STORE_PORT")
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ClusterError(f"EVENT_STORE_PORT={text!r} is not a port: use a number from 1 to 65535")
+    return int(text)
+
+
+# --- a local cluster -------------------------------------------------------------------------
+
+
+class LocalCluster:
+    """A PostgreSQL cluster of our own in ``root`` (``data/``, ``run/``, ``server.log``, ``port``).
+
+    ``port`` pins the port; otherwise EVENT_STORE_PORT, else the remembered or first free port.
+    ``settings`` are extra server settings (``-c name=value``) for every start.
+    """
+
+    def __init__(self, root: Path, *, port: int | None = None, settings: dict[str, str] | None = None) -> None:
+        self.root = root
+        self._pinned = port
+        self.settings = dict(settings or {})
+
+    # Paths, always resolved: pg_ctl runs as postgres, who may not traverse the unresolved path.
+    @property
+    def resolved(self) -> Path:
+        return self.root.resolve()
+
+    @property
+    def data(self) -> Path:
+        return self.resolved / "data"
+
+    @property
+    def log(self) -> Path:
+        return self.resolved / "server.log"
+
+    def _pid_file_lines(self) -> list[str]:
+        try:
+            return (self.data / "postmaster.pid").read_text().splitlines()
+        except OSError:
+            return []
+
+    def pid(self) -> int | None:
+        """The postmaster's pid when it runs, else None."""
+        lines = self._pid_file_lines()
+        if not lines or not lines[0].strip().isdigit():
+            return None
+        number = int(lines[0])
+        return number if Path(f"/proc/{number}").exists() else None
+
+    def port(self) -> int:
+        """The port of the running server, else the pinned one, else the remembered, else 54329."""
+        lines = self._pid_file_lines()
+        if self.pid() is not None and len(lines) > 3 and lines[3].strip().isdigit():
+            return int(lines[3])
+        pinned = self._pinned or _pinned_port()
+        if pinned:
+            return pinned
+        return self._remembered_port() or DEFAULT_PORT
+
+    def _remembered_port(self) -> int | None:
+        try:
+            text = (self.resolved / "port").read_text().strip()
+        except OSError:
+            return None
+        return int(text) if text.isdigit() else None
+
+    def dsn(self, dbname: str = DEFAULT_DB) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port()}/{dbname}"
+
+    def is_running(self) -> bool:
+        if not (self.data / "PG_VERSION").is_file():
+            return False
+        return _run(_as_postgres([pg_bin("pg_ctl"), "status", "-D", str(self.data)])).returncode == 0
+
+    def _prepare(self) -> Path:
+        """Create the folder so that the server's user can write it.
+
+        When the postgres user cannot reach it (say, under /root or a mode-700 folder), it becomes
+        a symlink to a private directory under /var/tmp, named after the folder's path.
+        """
+        root = self.root
+        if root.exists():
+            return root.resolve()
+        root.parent.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=0o700)
+        if _is_root():
+            pw = _postgres_user()
+            os.chown(root, pw.pw_uid, pw.pw_gid)
+            if _run(["runuser", "-u", "postgres", "--", "test", "-w", str(root)]).returncode != 0:
+                root.rmdir()
+                digest = hashlib.sha1(str(root).encode()).hexdigest()[:10]
+                target = Path("/var/tmp") / f"supervisor-event-store-{digest}"
+                target.mkdir(mode=0o700, exist_ok=True)
+                os.chown(target, pw.pw_uid, pw.pw_gid)
+                root.symlink_to(target)
+        return root.resolve()
+
+    def init(self) -> None:
+        ensure_tools(["initdb", "pg_ctl"])
+        self._prepare()
+        if (self.data / "PG_VERSION").is_file():
+            return
+        result = _run(_as_postgres([pg_bin("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
+                                    "--encoding=UTF8", "--locale=C.UTF-8"]))
+        if result.returncode != 0:
+            raise ClusterError(f"initdb failed: {result.stderr.strip() or result.stdout.strip()}")
+
+    def _candidate_ports(self) -> list[int]:
+        pinned = self._pinned or _pinned_port()
+        if pinned:
+            return [pinned]
+        first = self._remembered_port()
+        ports = [first] if first else []
+        ports += [p for p in range(DEFAULT_PORT, DEFAULT_PORT + PORT_RANGE) if p != first]
+        return ports
+
+    def start(self) -> None:
+        """Initialise if needed and start; a busy pinned port is an error, not a hang."""
+        if self.is_running():
+            return
+        pinned = self._pinned or _pinned_port()
+        if pinned and _port_busy(pinned):
+            raise ClusterError(
+                f"port {pinned} on 127.0.0.1 is already in use by another program; "
+                f"choose another with EVENT_STORE_PORT=<port> (or stop that program)"
+            )
+        self.init()
+        run_dir = self.resolved / "run"
+        run_dir.mkdir(exist_ok=True)
+        if _is_root():
+            pw = _postgres_user()
+            os.chown(run_dir, pw.pw_uid, pw.pw_gid)
+        failure = ""
+        for number in self._candidate_ports():
+            if _port_busy(number):
+                continue
+            options = [f"-p {number}", f"-k {run_dir}", "-c listen_addresses=127.0.0.1"]
+            options += [f"-c {name}={value}" for name, value in self.settings.items()]
+            result = _run(_as_postgres([pg_bin("pg_ctl"), "start", "-D", str(self.data), "-l", str(self.log),
+                                        "-w", "-t", "60", "-o", " ".join(options)]))
+            if result.returncode == 0:
+                if not pinned:
+                    (self.resolved / "port").write_text(f"{number}\n")
+                return
+            failure = " | ".join([result.stderr.strip(), *self._log_tail()])
+            # Another program took the port between our check and the server's bind: try the next.
+            if pinned or not _port_busy(number):
+                break
+        raise ClusterError("could not start the local cluster: " + (failure or "no free port found"))
+
+    def _log_tail(self) -> list[str]:
+        try:
+            return self.log.read_text(errors="replace").splitlines()[-5:]
+        except OSError:
+            return []
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (fast shutdown: sessions are ended, nothing is lost), also after a
+        failed run; when pg_ctl cannot, signal the postmaster itself."""
+        if not (self.data / "PG_VERSION").is_file():
+            return
+        if self.is_running():
+            result = _run(_as_postgres([pg_bin("pg_ctl"), "stop", "-D", str(self.data), "-m", mode, "-w", "-t", "60"]))
+            if result.returncode == 0:
+                return
+        pid = self.pid()
+        if pid is None:
+            return
+        os.kill(pid, signal.SIGQUIT)  # immediate shutdown
+        for _ in range(100):
+            if not Path(f"/proc/{pid}").exists():
+                return
+            time.sleep(0.1)
+        raise ClusterError(f"the server (pid {pid}, data {self.data}) did not stop")
+
+    def kill(self) -> None:
+        """SIGKILL the postmaster and every backend of this cluster (a crash, for fault tests)."""
+        pid = self.pid()
+        if pid is None:
+            return
+        children = _run(["pgrep", "-P", str(pid)]).stdout.split()
+        for number in [pid, *map(int, children)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(number, signal.SIGKILL)
+        for _ in range(100):
+            if not Path(f"/proc/{pid}").exists():
+                return
+            time.sleep(0.05)
+
+    def remove(self) -> None:
+        """Stop and delete everything (the symlink's target too)."""
+        self.stop(mode="immediate")
+        target = self.resolved
+        shutil.rmtree(target, ignore_errors=True)
+        if self.root.is_symlink():
+            self.root.unlink()
+
+    def describe(self) -> str:
+        where = str(self.root)
+        if self.root.is_symlink():
+            where += f" -> {self.resolved}"
+        return where
+
+
+def default_cluster() -> LocalCluster:
+    return LocalCluster(state_root())
+
+
+# The module-level API (the CLI, the Makefile and the tests use it) acts on the default cluster.
+
+
+def port() -> int:
+    return default_cluster().port()
+
+
+def is_running() -> bool:
+    return default_cluster().is_running()
+
+
+def init() -> None:
+    default_cluster().init()
+
+
+def start() -> None:
+    default_cluster().start()
+
+
+def stop() -> None:
+    default_cluster().stop()
+
+
 def local_dsn(dbname: str = DEFAULT_DB) -> str:
-    return f"postgresql://postgres@127.0.0.1:{port()}/{dbname}"
+    return default_cluster().dsn(dbname)
 
 
 def resolve_dsn(dbname: str | None = None) -> str:
@@ -94,159 +473,20 @@ def describe_dsn(dsn: str) -> str:
     if not dsn or "://" not in dsn:
         env = ", ".join(f"{v}={os.environ[v]}" for v in PG_VARIABLES if os.environ.get(v))
         return f"{dsn or 'libpq defaults'} ({env or 'no PG* variables set'})"
-    parts = urlsplit(dsn)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
+    try:
+        parts = urlsplit(dsn)
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc += f":{parts.port}"
+    except ValueError:
+        return "an invalid URL"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-# --- running commands ------------------------------------------------------------------------
-
-
-def _is_root() -> bool:
-    return os.geteuid() == 0
-
-
-def _as_postgres(cmd: list[str]) -> list[str]:
-    """initdb and pg_ctl refuse to run as root: run them as the postgres user then."""
-    if not _is_root():
-        return cmd
-    try:
-        pwd.getpwnam("postgres")
-    except KeyError as exc:
-        raise ClusterError(
-            "running as root, but there is no 'postgres' user to run initdb/pg_ctl as; "
-            "install the postgresql-15 package or run as an ordinary user"
-        ) from exc
-    return ["runuser", "-u", "postgres", "--", *cmd]
-
-
-def pg_bin(name: str) -> str:
-    """A PostgreSQL server binary: PG_BINDIR, else the newest /usr/lib/postgresql/*/bin, else PATH."""
-    candidates = []
-    if os.environ.get("PG_BINDIR"):
-        candidates.append(Path(os.environ["PG_BINDIR"]) / name)
-    for bindir in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[4]), reverse=True):
-        candidates.append(Path(bindir) / name)
-    for candidate in candidates:
-        if candidate.is_file():
-            return str(candidate)
-    found = shutil.which(name)
-    if found:
-        return found
-    raise ClusterError(f"PostgreSQL binary '{name}' not found; install postgresql-15 (make deps does)")
-
-
-def _run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, text=True, capture_output=True, check=False, **kwargs)  # type: ignore[call-overload, no-any-return]
-
-
-# --- the local cluster -----------------------------------------------------------------------
-
-
-def _postgres_can_use(path: Path) -> bool:
-    if not _is_root():
-        return True
-    return _run(["runuser", "-u", "postgres", "--", "test", "-w", str(path)]).returncode == 0
-
-
-def _prepare_root() -> Path:
-    """Create .pgdata/ so that the server's user can write it.
-
-    When the checkout is not reachable by the postgres user (say, under /root), .pgdata becomes a
-    symlink to a private directory under /var/tmp.
-    """
-    root = pgdata_root()
-    if root.exists():
-        return root.resolve()
-    root.mkdir(mode=0o700)
-    if _is_root():
-        pw = pwd.getpwnam("postgres")
-        os.chown(root, pw.pw_uid, pw.pw_gid)
-        if not _postgres_can_use(root):
-            root.rmdir()
-            digest = hashlib.sha1(str(project_root()).encode()).hexdigest()[:10]
-            target = Path("/var/tmp") / f"supervisor-event-store-{digest}"
-            target.mkdir(mode=0o700, exist_ok=True)
-            os.chown(target, pw.pw_uid, pw.pw_gid)
-            root.symlink_to(target)
-    return root.resolve()
-
-
-def is_running() -> bool:
-    data = pgdata_root() / "data"
-    if not (data / "PG_VERSION").is_file():
-        return False
-    return _run(_as_postgres([pg_bin("pg_ctl"), "status", "-D", str(data)])).returncode == 0
-
-
-def _port_busy(number: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", number))
-        except OSError as exc:
-            return exc.errno == errno.EADDRINUSE
-    return False
-
-
-def init() -> None:
-    root = _prepare_root()
-    data = root / "data"
-    if (data / "PG_VERSION").is_file():
-        return
-    result = _run(
-        _as_postgres(
-            [pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-             "--encoding=UTF8", "--locale=C.UTF-8"]
-        )
-    )
-    if result.returncode != 0:
-        raise ClusterError(f"initdb failed: {result.stderr.strip() or result.stdout.strip()}")
-
-
-def start() -> None:
-    """Initialise if needed and start the local cluster; a busy port is an error, not a hang."""
-    if is_running():
-        return
-    number = int(os.environ.get("EVENT_STORE_PORT", DEFAULT_PORT))
-    if _port_busy(number):
-        raise ClusterError(
-            f"port {number} on 127.0.0.1 is already in use by another program; "
-            f"choose another with EVENT_STORE_PORT=<port> (or stop that program)"
-        )
-    init()
-    root = pgdata_root().resolve()
-    run_dir = root / "run"
-    run_dir.mkdir(exist_ok=True)
-    if _is_root():
-        pw = pwd.getpwnam("postgres")
-        os.chown(run_dir, pw.pw_uid, pw.pw_gid)
-    options = f"-p {number} -k {run_dir} -c listen_addresses=127.0.0.1"
-    result = _run(
-        _as_postgres(
-            [pg_bin("pg_ctl"), "start", "-D", str(root / "data"), "-l", str(root / "server.log"),
-             "-w", "-t", "60", "-o", options]
-        )
-    )
-    if result.returncode != 0:
-        log = root / "server.log"
-        tail = log.read_text(errors="replace").splitlines()[-5:] if log.is_file() else []
-        raise ClusterError("could not start the local cluster: " + " | ".join([result.stderr.strip(), *tail]))
-
-
-def stop() -> None:
-    if not is_running():
-        return
-    result = _run(_as_postgres([pg_bin("pg_ctl"), "stop", "-D", str(pgdata_root() / "data"), "-m", "fast", "-w"]))
-    if result.returncode != 0:
-        raise ClusterError(f"pg_ctl stop failed: {result.stderr.strip()}")
-
-
 def psql(dsn: str, sql: str) -> str:
+    ensure_tools(["psql"])
     result = _run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-c", sql])
     if result.returncode != 0:
         raise ClusterError(f"psql on {describe_dsn(dsn)} failed: {result.stderr.strip()}")
@@ -254,6 +494,7 @@ def psql(dsn: str, sql: str) -> str:
 
 
 def _wait_accepting(dsn: str, seconds: float = 30) -> None:
+    ensure_tools(["psql"])
     deadline = time.monotonic() + seconds
     while True:
         result = _run(["psql", "-X", "-A", "-t", "-d", dsn, "-c", "SELECT 1"])
@@ -264,9 +505,13 @@ def _wait_accepting(dsn: str, seconds: float = 30) -> None:
         time.sleep(0.2)
 
 
-def create_database(dbname: str, *, recreate: bool = False) -> str:
-    """Create ``dbname`` on the resolved server (maintenance DB ``postgres``); return its DSN."""
-    admin = resolve_dsn("postgres")
+def create_database(dbname: str, *, recreate: bool = False, dsn: str | None = None) -> str:
+    """Create ``dbname`` on the resolved server (or on ``dsn``'s); return its DSN."""
+    if dsn is None:
+        admin, target = resolve_dsn("postgres"), resolve_dsn(dbname)
+    else:
+        parts = urlsplit(dsn)
+        admin, target = urlunsplit(parts._replace(path="/postgres")), urlunsplit(parts._replace(path="/" + dbname))
     _wait_accepting(admin)
     exists = psql(admin, f"SELECT 1 FROM pg_database WHERE datname = '{dbname}'") == "1"
     if exists and recreate:
@@ -274,7 +519,7 @@ def create_database(dbname: str, *, recreate: bool = False) -> str:
         exists = False
     if not exists:
         psql(admin, f'CREATE DATABASE "{dbname}"')
-    return resolve_dsn(dbname)
+    return target
 
 
 def sqitch_target(dsn: str) -> str:
@@ -286,15 +531,15 @@ def sqitch_target(dsn: str) -> str:
 
 
 def sqitch(command: list[str], dsn: str) -> None:
-    result = subprocess.run(
-        ["sqitch", "--chdir", str(project_root()), *command, sqitch_target(dsn)], check=False
-    )
+    ensure_tools(["sqitch", "psql"])
+    result = subprocess.run(["sqitch", "--chdir", str(sqitch_dir()), *command, sqitch_target(dsn)], check=False)
     if result.returncode != 0:
         raise ClusterError(f"sqitch {' '.join(command)} failed on {describe_dsn(dsn)}")
 
 
 def up() -> str:
     """Start the local cluster (unless an external server is configured), create and deploy."""
+    ensure_tools(["sqitch", "psql"] + ([] if uses_external_server() else ["initdb", "pg_ctl"]))
     if not uses_external_server():
         start()
     dsn = create_database(DEFAULT_DB) if not os.environ.get("DATABASE_URL") else resolve_dsn()
@@ -306,9 +551,10 @@ def up() -> str:
 def status() -> str:
     if uses_external_server():
         return f"external server: {describe_dsn(resolve_dsn())}"
-    if is_running():
-        return f"running: {local_dsn()} (data in {pgdata_root().resolve() / 'data'})"
-    return f"stopped (data in {pgdata_root()})"
+    local = default_cluster()
+    if local.is_running():
+        return f"running: {local.dsn()} (data in {local.describe()})"
+    return f"stopped (data in {local.describe()}; port {local.port()} when started)"
 
 
 def main(argv: list[str] | None = None) -> int:
