@@ -10,7 +10,6 @@ PY           := $(VENV)/bin/python
 # The cluster module is standard library only: it runs before the venv exists (and stops the
 # cluster even when the venv is broken).
 CLUSTER      := $(PYTHON) python/src/supervisor_event_store/cluster.py
-DEB_PACKAGES := postgresql-15 postgresql-15-pgtap sqitch libtap-parser-sourcehandler-pgtap-perl
 TEST_DB      ?= event_store_test
 
 .PHONY: help deps venv db db-stop db-status demo test test-sqitch test-pgtap test-python lint bench bench-write bench-read bench-python clean
@@ -28,6 +27,7 @@ deps:
 	command -v pg_prove >/dev/null || missing="$$missing libtap-parser-sourcehandler-pgtap-perl"; \
 	[ -n "$$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || missing="$$missing postgresql-15"; \
 	ls /usr/share/postgresql/*/extension/pgtap.control >/dev/null 2>&1 || missing="$$missing postgresql-15-pgtap"; \
+	ls /usr/lib/postgresql/*/lib/pg_cron.so >/dev/null 2>&1 || missing="$$missing postgresql-15-cron"; \
 	command -v pgbench >/dev/null || missing="$$missing postgresql-contrib"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \

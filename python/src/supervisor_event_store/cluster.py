@@ -54,7 +54,7 @@ DEFAULT_DB = "event_store"
 PG_VARIABLES = ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
 # What each missing tool comes from, on Debian/Ubuntu.
 DEBIAN_PACKAGES = {"initdb": "postgresql-15", "pg_ctl": "postgresql-15", "psql": "postgresql-client-15",
-                   "sqitch": "sqitch"}
+                   "sqitch": "sqitch", "pg_cron": "postgresql-15-cron"}
 
 
 class ClusterError(RuntimeError):
@@ -163,7 +163,12 @@ def _find_pg_bin(name: str) -> str | None:
 
 
 def _missing(tools: list[str]) -> list[str]:
-    return [tool for tool in tools if (_find_pg_bin(tool) if tool in ("initdb", "pg_ctl") else shutil.which(tool)) is None]
+    def found(tool: str) -> bool:
+        if tool == "pg_cron":
+            return pg_cron_installed()
+        return (_find_pg_bin(tool) if tool in ("initdb", "pg_ctl") else shutil.which(tool)) is not None
+
+    return [tool for tool in tools if not found(tool)]
 
 
 def ensure_tools(tools: list[str]) -> None:
@@ -421,8 +426,37 @@ class LocalCluster:
         return where
 
 
+def pg_cron_installed() -> bool:
+    """Whether pg_cron (Debian postgresql-15-cron) is installed for the server binaries in use."""
+    postgres = _find_pg_bin("postgres")
+    return postgres is not None and (Path(postgres).parent.parent / "lib" / "pg_cron.so").is_file()
+
+
+# pg_cron in the cluster: its launcher lives in the maintenance database and runs jobs in
+# background workers (no connection, so no authentication to set up).
+PG_CRON_SETTINGS = {"shared_preload_libraries": "pg_cron", "cron.database_name": "postgres",
+                    "cron.use_background_workers": "on", "max_worker_processes": "16"}
+STALE_JOB = "event_store_mark_stale_instances"
+
+
+def schedule_stale_marking(dsn: str) -> bool:
+    """Have pg_cron call ``event_store.mark_stale_instances()`` every minute in ``dsn``'s database,
+    so an instance that stops heart-beating is marked stale within its timeout plus a minute with
+    no client doing anything. Idempotent. False (and nothing done) when the server was started
+    without pg_cron."""
+    parts = urlsplit(dsn)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    if "pg_cron" not in psql(admin, "SHOW shared_preload_libraries"):
+        return False
+    dbname = parts.path.lstrip("/")
+    psql(admin, "CREATE EXTENSION IF NOT EXISTS pg_cron")
+    psql(admin, f"SELECT cron.schedule_in_database('{STALE_JOB}_{dbname}', '* * * * *', "
+                f"'SELECT event_store.mark_stale_instances()', '{dbname}')")
+    return True
+
+
 def default_cluster() -> LocalCluster:
-    return LocalCluster(state_root())
+    return LocalCluster(state_root(), settings=PG_CRON_SETTINGS if pg_cron_installed() else None)
 
 
 # The module-level API (the CLI, the Makefile and the tests use it) acts on the default cluster.
@@ -539,12 +573,17 @@ def sqitch(command: list[str], dsn: str) -> None:
 
 def up() -> str:
     """Start the local cluster (unless an external server is configured), create and deploy."""
-    ensure_tools(["sqitch", "psql"] + ([] if uses_external_server() else ["initdb", "pg_ctl"]))
+    local = [] if uses_external_server() else ["initdb", "pg_ctl"] + (["pg_cron"] if _is_root() else [])
+    ensure_tools(["sqitch", "psql", *local])
     if not uses_external_server():
         start()
     dsn = create_database(DEFAULT_DB) if not os.environ.get("DATABASE_URL") else resolve_dsn()
     _wait_accepting(dsn)
     sqitch(["deploy", "--verify"], dsn)
+    if not uses_external_server() and not schedule_stale_marking(dsn):
+        print("event-store: note: the local cluster runs without pg_cron, so nothing marks silent "
+              "instances stale by itself; install postgresql-15-cron and restart it (db down, db up)",
+              file=sys.stderr)
     return dsn
 
 
