@@ -11,8 +11,9 @@ PY           := $(VENV)/bin/python
 # cluster even when the venv is broken).
 CLUSTER      := $(PYTHON) python/src/supervisor_event_store/cluster.py
 TEST_DB      ?= event_store_test
+DUMP_SCHEMA  := bash tests/dump_schema.sh
 
-.PHONY: help deps venv db db-stop db-status demo test test-sqitch test-pgtap test-python lint bench bench-write bench-read bench-python clean
+.PHONY: help deps venv db db-stop db-status demo structure test test-sqitch test-pgtap test-python lint bench bench-write bench-read bench-python clean
 
 help:
 	@echo "make demo     - install what is missing, start the local cluster, deploy, run the demo"
@@ -63,6 +64,7 @@ test: deps venv test-sqitch test-pgtap lint test-python
 test-sqitch: db
 	@dsn=$$($(CLUSTER) createdb $(TEST_DB) --recreate); t="db:$$dsn"; \
 	[[ "$$dsn" == *"://"* ]] || t="db:pg:$(TEST_DB)"; \
+	dumps=$$(mktemp -d); trap 'rm -rf "$$dumps"' EXIT; \
 	set -x; \
 	sqitch deploy --verify --to @v0.1.0 "$$t"; \
 	psql -X -q -d "$$dsn" -v tag=v0.1.0 -f tests/upgrade/emit.sql >/dev/null; \
@@ -72,9 +74,23 @@ test-sqitch: db
 	psql -X -q -d "$$dsn" -v tag=v0.3.0 -f tests/upgrade/emit.sql >/dev/null; \
 	sqitch deploy --verify "$$t"; \
 	psql -X -q -d "$$dsn" -f tests/upgrade/check.sql; \
+	$(DUMP_SCHEMA) "$$dsn" > $$dumps/structure-upgraded.sql; \
 	sqitch verify "$$t"; \
 	sqitch revert -y "$$t"; \
-	sqitch deploy --verify "$$t"
+	sqitch deploy --verify "$$t"; \
+	$(DUMP_SCHEMA) "$$dsn" > $$dumps/structure-fresh.sql; \
+	set +x; \
+	for kind in fresh upgraded; do \
+	  diff -u sql/structure.sql $$dumps/structure-$$kind.sql >&2 || { \
+	    echo "the $$kind deploy differs from sql/structure.sql: review the diff above, then 'make structure'" >&2; exit 1; }; \
+	done
+
+# sql/structure.sql: the schema as deployed now (pg_dump, normalised). make test fails when a fresh
+# deploy or an upgrade from the first tag differs from it; regenerate it with this target.
+structure: db
+	@dsn=$$($(CLUSTER) createdb $(TEST_DB) --recreate); t="db:$$dsn"; \
+	[[ "$$dsn" == *"://"* ]] || t="db:pg:$(TEST_DB)"; \
+	sqitch --quiet deploy "$$t" && $(DUMP_SCHEMA) "$$dsn" > sql/structure.sql && echo "wrote sql/structure.sql"
 
 test-pgtap: test-sqitch
 	@dsn=$$($(CLUSTER) url --db $(TEST_DB)); \

@@ -1,0 +1,2010 @@
+
+CREATE SCHEMA event_store;
+
+COMMENT ON SCHEMA event_store IS 'Append-only event store for AI coding-agent supervisor instances (PS/MS): registry, emit, query, replay. Use the functions; tables are owner-only.';
+
+CREATE TYPE event_store._fold_acc AS (
+	instance_id text,
+	status text,
+	instance_type text,
+	project text,
+	last_sequence_num bigint,
+	last_event_type text,
+	latest_timestamp timestamp with time zone,
+	total_events bigint,
+	last_epic text,
+	current_epic jsonb,
+	epics jsonb,
+	tests_started bigint,
+	tests_passed bigint,
+	tests_failed bigint,
+	tests_last_failure jsonb,
+	validations_passed bigint,
+	validations_failed bigint,
+	validations_last_failure jsonb,
+	commits bigint,
+	last_commit jsonb,
+	open_prs jsonb,
+	merged_prs jsonb,
+	deployments_started bigint,
+	deployments_completed bigint,
+	deployments_failed bigint,
+	last_deployment jsonb,
+	deployments_by_env jsonb,
+	context_usage_percent numeric,
+	context_updated_at timestamp with time zone,
+	checkpoints_created bigint,
+	checkpoints_loaded bigint,
+	last_checkpoint_id text,
+	planned_epics jsonb,
+	feature_requests bigint,
+	tasks_spawned bigint
+);
+
+COMMENT ON TYPE event_store._fold_acc IS 'Internal: the running state of the fold between _fold_apply calls (scalars, epics map, PR and planned-epic lists); _fold_final shapes it into the jsonb state. Snapshots store it as jsonb.';
+
+CREATE FUNCTION event_store._bump_head(p_instance_id text, p_count integer, p_expected_sequence bigint) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_last bigint;
+BEGIN
+    PERFORM event_store._lock_stream(p_instance_id);     -- the stream lock before the row
+    UPDATE event_store.instances i
+       SET last_sequence_num = i.last_sequence_num + p_count
+     WHERE i.instance_id = p_instance_id
+    RETURNING i.last_sequence_num INTO v_last;
+    IF NOT FOUND THEN
+        PERFORM event_store._instance_not_found(p_instance_id);
+    END IF;
+    IF p_expected_sequence IS NOT NULL AND v_last - p_count <> p_expected_sequence THEN
+        PERFORM event_store._sequence_conflict(p_instance_id, p_expected_sequence, v_last - p_count);
+    END IF;
+    RETURN v_last;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._bump_head(p_instance_id text, p_count integer, p_expected_sequence bigint) IS 'Internal: bump an instance''s stream head by p_count (taking its lock) and return it; ES002, ES004.';
+
+CREATE FUNCTION event_store._check_data_schema(p_schema jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_field text;
+    v_spec  jsonb;
+    v_hint  text := 'Example: {"type": "object", "required": ["epic_id"], '
+                    '"properties": {"epic_id": {"type": "string"}, "hours": {"type": "number", "minimum": 0}}}';
+BEGIN
+    IF p_schema IS NULL OR jsonb_typeof(p_schema) <> 'object' THEN
+        RAISE EXCEPTION 'data_schema must be a JSON object' USING ERRCODE = 'ES006', HINT = v_hint;
+    END IF;
+    IF p_schema ? 'type' AND p_schema -> 'type' <> '"object"' THEN
+        RAISE EXCEPTION 'data_schema type must be "object", got %', p_schema -> 'type'
+            USING ERRCODE = 'ES006', HINT = v_hint;
+    END IF;
+    IF p_schema ? 'required' AND (jsonb_typeof(p_schema -> 'required') <> 'array'
+       OR EXISTS (SELECT FROM jsonb_array_elements(p_schema -> 'required') r WHERE jsonb_typeof(r) <> 'string')) THEN
+        RAISE EXCEPTION 'data_schema required must be an array of field names'
+            USING ERRCODE = 'ES006', HINT = v_hint;
+    END IF;
+    IF p_schema ? 'properties' AND jsonb_typeof(p_schema -> 'properties') <> 'object' THEN
+        RAISE EXCEPTION 'data_schema properties must be an object of {field: {type: ...}}'
+            USING ERRCODE = 'ES006', HINT = v_hint;
+    END IF;
+    FOR v_field, v_spec IN SELECT key, value FROM jsonb_each(coalesce(p_schema -> 'properties', '{}')) LOOP
+        IF jsonb_typeof(v_spec) <> 'object' THEN
+            RAISE EXCEPTION 'data_schema property "%" must be an object', v_field USING ERRCODE = 'ES006', HINT = v_hint;
+        END IF;
+        IF v_spec ? 'type' AND coalesce(v_spec ->> 'type', '') NOT IN
+           ('string', 'integer', 'number', 'boolean', 'array', 'object') THEN
+            RAISE EXCEPTION 'data_schema property "%" has unsupported type %', v_field, v_spec -> 'type'
+                USING ERRCODE = 'ES006',
+                      HINT = 'Supported types: string, integer, number, boolean, array, object.';
+        END IF;
+        IF v_spec ? 'enum' AND jsonb_typeof(v_spec -> 'enum') <> 'array' THEN
+            RAISE EXCEPTION 'data_schema property "%": enum must be an array', v_field
+                USING ERRCODE = 'ES006', HINT = v_hint;
+        END IF;
+        IF (v_spec ? 'minimum' AND jsonb_typeof(v_spec -> 'minimum') <> 'number')
+           OR (v_spec ? 'maximum' AND jsonb_typeof(v_spec -> 'maximum') <> 'number') THEN
+            RAISE EXCEPTION 'data_schema property "%": minimum and maximum must be numbers', v_field
+                USING ERRCODE = 'ES006', HINT = v_hint;
+        END IF;
+    END LOOP;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._check_data_schema(p_schema jsonb) IS 'Internal: raises ES006 unless a data_schema is in the supported JSON Schema subset.';
+
+CREATE FUNCTION event_store._check_date_range(p_start_date timestamp with time zone, p_end_date timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_start_date > p_end_date THEN
+        RAISE EXCEPTION 'start_date % is after end_date %', p_start_date, p_end_date
+            USING ERRCODE = 'ES006', HINT = 'Swap them; both ends are inclusive.';
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._check_date_range(p_start_date timestamp with time zone, p_end_date timestamp with time zone) IS 'Internal: raises ES006 when p_start_date is after p_end_date.';
+
+CREATE FUNCTION event_store._check_emit_arguments(p_instance_id text, p_metadata jsonb, p_expected_sequence bigint) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM event_store._check_instance_id(p_instance_id);
+    IF jsonb_typeof(p_metadata) <> 'object' THEN
+        RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(p_metadata)
+            USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or NULL.';
+    END IF;
+    IF pg_column_size(p_metadata) > 1048576 THEN
+        RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(p_metadata)
+            USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
+    END IF;
+    IF p_expected_sequence < 0 THEN
+        RAISE EXCEPTION 'expected_sequence must be 0 or more, got %', p_expected_sequence
+            USING ERRCODE = 'ES006', HINT = 'Use 0 for "no events yet", or the last sequence_num you read.';
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._check_emit_arguments(p_instance_id text, p_metadata jsonb, p_expected_sequence bigint) IS 'Internal: raises ES006 for a bad instance id, non-object or oversized metadata, or a negative expected sequence.';
+
+CREATE FUNCTION event_store._check_event_types(p_event_types text[]) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_unknown text;
+BEGIN
+    IF cardinality(p_event_types) = 0 OR array_position(p_event_types, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'event_types must be a non-empty list without nulls, got %', p_event_types
+            USING ERRCODE = 'ES006', HINT = 'Pass NULL for all types, or e.g. ARRAY[''test_failed''].';
+    END IF;
+    SELECT t INTO v_unknown
+      FROM unnest(p_event_types) t
+     WHERE NOT EXISTS (SELECT FROM event_store.event_types et WHERE et.event_type = t)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'unknown event_type "%"', v_unknown
+            USING ERRCODE = 'ES001',
+                  HINT = format('Did you mean %s? List all types with event_store.list_event_types().',
+                                (SELECT string_agg(format('"%s"', c), ' or ')
+                                   FROM unnest(event_store._closest_event_types(v_unknown)) c));
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._check_event_types(p_event_types text[]) IS 'Internal: raises ES006 for an empty list or NULL element and ES001 (hint: closest types) for the first unregistered type in a filter list.';
+
+CREATE FUNCTION event_store._check_instance_id(p_instance_id text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+BEGIN
+    IF p_instance_id IS NULL THEN
+        RAISE EXCEPTION 'instance_id must not be null'
+            USING ERRCODE = 'ES006', HINT = 'Pass the id the instance registered with, e.g. ''odin-PS-8f4a2b''.';
+    END IF;
+    IF p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+        RAISE EXCEPTION 'invalid instance_id "%": use 1-32 characters of A-Z, a-z, 0-9, "_", "." and "-"',
+                        left(p_instance_id, 64)
+            USING ERRCODE = 'ES006', HINT = 'For example ''odin-PS-8f4a2b''.';
+    END IF;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store._check_instance_id(p_instance_id text) IS 'Internal: raises ES006 when an instance id is null or not 1-32 characters of [A-Za-z0-9_.-].';
+
+CREATE FUNCTION event_store._check_instance_row() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+BEGIN
+    IF NEW.instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+        RAISE EXCEPTION 'invalid instance_id "%": use 1-32 characters of A-Z, a-z, 0-9, "_", "." and "-"', NEW.instance_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_instance_id_format';
+    ELSIF NEW.instance_type NOT IN ('PS', 'MS') THEN
+        RAISE EXCEPTION 'invalid instance_type "%": must be PS or MS', NEW.instance_type
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_instance_type_known';
+    ELSIF NEW.project !~ '\S' THEN
+        RAISE EXCEPTION 'project must not be empty'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_project_not_blank';
+    ELSIF NEW.status NOT IN ('active', 'stale') THEN
+        RAISE EXCEPTION 'invalid status "%": must be active or stale', NEW.status
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_status_known';
+    ELSIF jsonb_typeof(NEW.metadata) <> 'object' THEN
+        RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(NEW.metadata)
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_metadata_object';
+    ELSIF NEW.last_sequence_num < 0 THEN
+        RAISE EXCEPTION 'last_sequence_num must not be negative'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_last_sequence_num_not_negative';
+    END IF;
+    RETURN NEW;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store._check_instance_row() IS 'Trigger function: the row rules of instances (id format, PS/MS, non-blank project, status, metadata object), raised as check_violation (23514).';
+
+CREATE FUNCTION event_store._closest_event_types(p_name text, p_limit integer DEFAULT 3) RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_result text[];
+BEGIN
+    SELECT array_agg(t.event_type ORDER BY t.distance, t.event_type)
+      INTO v_result
+      FROM (SELECT et.event_type,
+                   event_store._edit_distance(lower(coalesce(p_name, '')), et.event_type) AS distance
+              FROM event_store.event_types et
+             ORDER BY 2, 1
+             LIMIT p_limit) t;
+    RETURN coalesce(v_result, '{}');
+END
+$$;
+
+COMMENT ON FUNCTION event_store._closest_event_types(p_name text, p_limit integer) IS 'Internal: up to p_limit registered event types nearest to p_name by edit distance, best first.';
+
+CREATE FUNCTION event_store._edit_distance(p_a text, p_b text) RETURNS integer
+    LANGUAGE plpgsql IMMUTABLE STRICT
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_prev int[];
+    v_curr int[];
+    v_la   int := length(p_a);
+    v_lb   int := length(p_b);
+BEGIN
+    IF v_la = 0 THEN RETURN v_lb; END IF;
+    IF v_lb = 0 THEN RETURN v_la; END IF;
+    v_prev := ARRAY(SELECT generate_series(0, v_lb));
+    FOR i IN 1 .. v_la LOOP
+        v_curr := ARRAY[i];
+        FOR j IN 1 .. v_lb LOOP
+            v_curr := v_curr || least(
+                v_prev[j + 1] + 1,
+                v_curr[j] + 1,
+                v_prev[j] + CASE WHEN substr(p_a, i, 1) = substr(p_b, j, 1) THEN 0 ELSE 1 END);
+        END LOOP;
+        v_prev := v_curr;
+    END LOOP;
+    RETURN v_prev[v_lb + 1];
+END
+$$;
+
+COMMENT ON FUNCTION event_store._edit_distance(p_a text, p_b text) IS 'Internal: Levenshtein edit distance between two strings.';
+
+CREATE TABLE event_store.events (
+    event_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    instance_id character varying(32) NOT NULL,
+    event_type text NOT NULL,
+    sequence_num bigint NOT NULL,
+    "timestamp" timestamp with time zone DEFAULT now() NOT NULL,
+    event_data jsonb NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    global_position bigint NOT NULL,
+    transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    CONSTRAINT events_event_data_object CHECK ((jsonb_typeof(event_data) = 'object'::text)),
+    CONSTRAINT events_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT events_never_updated CHECK ((updated_at = created_at)),
+    CONSTRAINT events_sequence_num_positive CHECK ((sequence_num > 0))
+);
+
+COMMENT ON TABLE event_store.events IS 'The append-only event log. Rows are written only by emit_event/emit_events and never change (triggers raise ES005); delete_events_for_instance is the one admin path that removes rows.';
+
+COMMENT ON COLUMN event_store.events.sequence_num IS 'Position in the instance''s stream: 1, 2, 3... with no gaps, even across rolled-back emits.';
+
+COMMENT ON COLUMN event_store.events."timestamp" IS 'When the event was appended (clock_timestamp() under the stream lock, so it never decreases along an instance''s sequence).';
+
+COMMENT ON COLUMN event_store.events.updated_at IS 'Always equal to created_at: events never change.';
+
+COMMENT ON COLUMN event_store.events.global_position IS 'Cross-instance append order (identity). Assigned at insert, visible at commit: tail with transaction_id, not with the largest position seen.';
+
+COMMENT ON COLUMN event_store.events.transaction_id IS 'pg_current_xact_id() of the appending transaction; read below pg_snapshot_xmin(pg_current_snapshot()) for catch-up reads that never skip a late commit.';
+
+CREATE FUNCTION event_store._fold_apply(p_acc event_store._fold_acc, p_events event_store.events[]) RETURNS event_store._fold_acc
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+DECLARE
+    v_e           event_store.events;
+    v_type        text;
+    v_data        jsonb;
+    v_key         text;
+    v_num         numeric;
+    v_epic_ids    text[]        := '{}';    -- logs of this call, merged into p_acc at the end
+    v_epic_events text[]        := '{}';
+    v_epic_at     timestamptz[] := '{}';
+    v_epic_reason text[]        := '{}';
+    v_pr_numbers  numeric[]     := '{}';
+    v_pr_merged   boolean[]     := '{}';
+    v_planned     text[]        := '{}';
+    v_merged_new  numeric[];
+    v_pr          jsonb;
+BEGIN
+    FOREACH v_e IN ARRAY coalesce(p_events, '{}') LOOP
+        v_type := v_e.event_type;
+        v_data := v_e.event_data;
+        p_acc.total_events := p_acc.total_events + 1;
+
+        IF v_type = 'instance_heartbeat' THEN
+            p_acc.status := 'active';
+            v_num := (v_data ->> 'context_percent')::numeric;
+            IF v_num IS NOT NULL THEN
+                p_acc.context_usage_percent := v_num;
+                p_acc.context_updated_at := v_e."timestamp";
+            END IF;
+        ELSIF v_type = 'test_started' THEN
+            p_acc.tests_started := p_acc.tests_started + 1;
+        ELSIF v_type = 'test_passed' THEN
+            p_acc.tests_passed := p_acc.tests_passed + 1;
+        ELSIF v_type = 'test_failed' THEN
+            p_acc.tests_failed := p_acc.tests_failed + 1;
+            p_acc.tests_last_failure := v_data;
+        ELSIF v_type = 'commit_created' THEN
+            p_acc.commits := p_acc.commits + 1;
+            p_acc.last_commit := v_data;
+        ELSIF v_type = 'context_window_updated' THEN
+            p_acc.context_usage_percent := (v_data ->> 'usage_percent')::numeric;
+            p_acc.context_updated_at := v_e."timestamp";
+        ELSIF v_type = 'validation_passed' THEN
+            p_acc.validations_passed := p_acc.validations_passed + 1;
+        ELSIF v_type = 'validation_failed' THEN
+            p_acc.validations_failed := p_acc.validations_failed + 1;
+            p_acc.validations_last_failure := v_data;
+        ELSIF v_type = 'task_spawned' THEN
+            p_acc.tasks_spawned := p_acc.tasks_spawned + 1;
+        ELSIF v_type = 'checkpoint_created' THEN
+            p_acc.checkpoints_created := p_acc.checkpoints_created + 1;
+            p_acc.last_checkpoint_id := v_data ->> 'checkpoint_id';
+        ELSIF v_type = 'checkpoint_loaded' THEN
+            p_acc.checkpoints_loaded := p_acc.checkpoints_loaded + 1;
+            p_acc.last_checkpoint_id := v_data ->> 'checkpoint_id';
+        ELSIF v_type IN ('epic_started', 'epic_completed', 'epic_failed') THEN
+            v_key := v_data ->> 'epic_id';
+            p_acc.last_epic := v_key;
+            v_type := substr(v_type, 6);                        -- started | completed | failed
+            v_epic_ids := array_append(v_epic_ids, v_key);
+            v_epic_events := array_append(v_epic_events, v_type);
+            v_epic_at := array_append(v_epic_at, v_e."timestamp");
+            v_epic_reason := array_append(v_epic_reason, v_data ->> 'reason');
+            IF v_type = 'started' THEN
+                p_acc.current_epic := jsonb_build_object(
+                    'epic_id', v_key, 'status', 'in_progress',
+                    'started_at', to_char(v_e."timestamp" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                    'feature_name', v_data -> 'feature_name', 'reason', NULL);
+            ELSIF p_acc.current_epic ->> 'epic_id' = v_key THEN
+                p_acc.current_epic := p_acc.current_epic || jsonb_build_object(
+                    'status', v_type, 'reason', v_data -> 'reason');
+            END IF;
+        ELSIF v_type IN ('deployment_started', 'deployment_completed', 'deployment_failed') THEN
+            v_key := substr(v_type, 12);                        -- started | completed | failed
+            IF v_key = 'started' THEN
+                p_acc.deployments_started := p_acc.deployments_started + 1;
+            ELSIF v_key = 'completed' THEN
+                p_acc.deployments_completed := p_acc.deployments_completed + 1;
+            ELSE
+                p_acc.deployments_failed := p_acc.deployments_failed + 1;
+            END IF;
+            p_acc.last_deployment := jsonb_build_object(
+                'deployment_id', v_data -> 'deployment_id', 'environment', v_data -> 'environment',
+                'status', v_key);
+            p_acc.deployments_by_env := p_acc.deployments_by_env || jsonb_build_object(
+                coalesce(v_data ->> 'environment', ''),
+                jsonb_build_object('deployment_id', v_data -> 'deployment_id', 'status', v_key));
+        ELSIF v_type IN ('pr_created', 'pr_merged') THEN
+            v_num := (v_data ->> 'pr_number')::numeric;
+            IF v_num IS NOT NULL THEN
+                v_pr_numbers := array_append(v_pr_numbers, v_num);
+                v_pr_merged := array_append(v_pr_merged, v_type = 'pr_merged');
+            END IF;
+        ELSIF v_type = 'epic_planned' THEN
+            v_key := v_data ->> 'epic_id';
+            IF v_key IS NOT NULL THEN
+                v_planned := array_append(v_planned, v_key);
+            END IF;
+        ELSIF v_type = 'feature_requested' THEN
+            p_acc.feature_requests := p_acc.feature_requests + 1;
+        ELSIF v_type = 'instance_registered' THEN
+            p_acc.status := 'active';
+            p_acc.instance_type := v_data ->> 'instance_type';
+            p_acc.project := v_data ->> 'project';
+        ELSIF v_type = 'instance_stale' THEN
+            p_acc.status := 'stale';
+        END IF;
+    END LOOP;
+
+    IF v_e.event_id IS NOT NULL THEN                            -- the last event applied
+        p_acc.instance_id := v_e.instance_id;
+        p_acc.last_sequence_num := v_e.sequence_num;
+        p_acc.last_event_type := v_e.event_type;
+        p_acc.latest_timestamp := v_e."timestamp";
+    END IF;
+    -- Merge this call's logs, set-based, once. Per epic the latest event decides (started:
+    -- in_progress with no end; completed/failed: that status, ended_at, the failure reason);
+    -- started_at is the latest epic_started, here or already in the map.
+    IF cardinality(v_epic_ids) > 0 THEN
+        SELECT p_acc.epics || coalesce(jsonb_object_agg(l.epic_id, CASE WHEN l.kind = 'started'
+                   THEN jsonb_build_object('status', 'in_progress', 'started_at', l.at_iso, 'ended_at', NULL, 'reason', NULL)
+                   ELSE jsonb_build_object('status', l.kind,
+                            'started_at', coalesce(to_jsonb(l.started_iso), p_acc.epics -> l.epic_id -> 'started_at', 'null'),
+                            'ended_at', l.at_iso, 'reason', CASE WHEN l.kind = 'failed' THEN l.reason END) END), '{}')
+          INTO p_acc.epics
+          FROM (SELECT DISTINCT ON (e.epic_id) e.epic_id, e.kind, e.reason,
+                       to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_iso,
+                       to_char(max(e.at) FILTER (WHERE e.kind = 'started') OVER (PARTITION BY e.epic_id)
+                               AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS started_iso
+                  FROM unnest(v_epic_ids, v_epic_events, v_epic_at, v_epic_reason)
+                       WITH ORDINALITY AS e (epic_id, kind, at, reason, n)
+                 WHERE e.epic_id IS NOT NULL
+                 ORDER BY e.epic_id, e.n DESC) l;
+    END IF;
+    -- Pull requests: merged_prs lists every number ever merged, in order of first merge;
+    -- open_prs those created and never merged, in order of first creation. A few (a replay
+    -- from a recent snapshot): one by one with jsonb containment, a scan of the list in C per
+    -- PR; many (a long replay): set-based with hashed NOT IN. Both give the same lists.
+    IF cardinality(v_pr_numbers) BETWEEN 1 AND 16 THEN
+        FOR i IN 1 .. cardinality(v_pr_numbers) LOOP
+            v_pr := to_jsonb(v_pr_numbers[i]);
+            IF p_acc.merged_prs @> v_pr THEN
+                CONTINUE;
+            ELSIF v_pr_merged[i] THEN
+                p_acc.merged_prs := p_acc.merged_prs || v_pr;
+                IF p_acc.open_prs @> v_pr THEN
+                    p_acc.open_prs := jsonb_path_query_array(p_acc.open_prs, '$[*] ? (@ != $pr)',
+                                                             jsonb_build_object('pr', v_pr));
+                END IF;
+            ELSIF NOT p_acc.open_prs @> v_pr THEN
+                p_acc.open_prs := p_acc.open_prs || v_pr;
+            END IF;
+        END LOOP;
+    ELSIF cardinality(v_pr_numbers) > 16 THEN
+        v_merged_new := ARRAY(SELECT l.pr FROM unnest(v_pr_numbers, v_pr_merged) WITH ORDINALITY AS l (pr, merged, n)
+                               WHERE l.merged
+                                 AND l.pr NOT IN (SELECT m::numeric FROM jsonb_array_elements(p_acc.merged_prs) m)
+                               GROUP BY l.pr ORDER BY min(l.n));
+        IF cardinality(v_merged_new) > 0 THEN
+            p_acc.merged_prs := p_acc.merged_prs || to_jsonb(v_merged_new);
+            p_acc.open_prs := coalesce((SELECT jsonb_agg(o.pr ORDER BY o.n)
+                                          FROM jsonb_array_elements(p_acc.open_prs) WITH ORDINALITY AS o (pr, n)
+                                         WHERE o.pr::numeric <> ALL (v_merged_new)), '[]');
+        END IF;
+        p_acc.open_prs := p_acc.open_prs
+                          || to_jsonb(ARRAY(SELECT l.pr FROM unnest(v_pr_numbers, v_pr_merged) WITH ORDINALITY AS l (pr, merged, n)
+                                             WHERE NOT l.merged
+                                               AND l.pr NOT IN (SELECT m::numeric FROM jsonb_array_elements(p_acc.merged_prs) m)
+                                               AND l.pr NOT IN (SELECT o::numeric FROM jsonb_array_elements(p_acc.open_prs) o)
+                                             GROUP BY l.pr ORDER BY min(l.n)));
+    END IF;
+    -- Planned epics, in order of first planning; the same two ways.
+    IF cardinality(v_planned) BETWEEN 1 AND 16 THEN
+        FOR i IN 1 .. cardinality(v_planned) LOOP
+            IF NOT p_acc.planned_epics ? v_planned[i] THEN
+                p_acc.planned_epics := p_acc.planned_epics || to_jsonb(v_planned[i]);
+            END IF;
+        END LOOP;
+    ELSIF cardinality(v_planned) > 16 THEN
+        p_acc.planned_epics := p_acc.planned_epics
+                               || to_jsonb(ARRAY(SELECT l.epic_id FROM unnest(v_planned) WITH ORDINALITY AS l (epic_id, n)
+                                                  WHERE l.epic_id NOT IN (SELECT jsonb_array_elements_text(p_acc.planned_epics))
+                                                  GROUP BY l.epic_id ORDER BY min(l.n)));
+    END IF;
+    RETURN p_acc;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store._fold_apply(p_acc event_store._fold_acc, p_events event_store.events[]) IS 'Internal: the fold''s state transitions, one branch per event type: applies p_events in array order to the running state p_acc and returns it. Unknown types only move the counters.';
+
+CREATE FUNCTION event_store._fold_final(p_acc event_store._fold_acc) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT jsonb_build_object(
+        'instance_id', p_acc.instance_id,
+        'status', p_acc.status,
+        'instance_type', p_acc.instance_type,
+        'project', p_acc.project,
+        'last_sequence_num', p_acc.last_sequence_num,
+        'last_event_type', p_acc.last_event_type,
+        'latest_timestamp', to_char(p_acc.latest_timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        'total_events_replayed', p_acc.total_events,
+        'last_epic', p_acc.last_epic,
+        'current_epic', p_acc.current_epic,
+        'epics', p_acc.epics,
+        'tests', jsonb_build_object(
+            'started', p_acc.tests_started, 'passed', p_acc.tests_passed,
+            'failed', p_acc.tests_failed, 'last_failure', p_acc.tests_last_failure),
+        'validations', jsonb_build_object(
+            'passed', p_acc.validations_passed, 'failed', p_acc.validations_failed,
+            'last_failure', p_acc.validations_last_failure),
+        'git', jsonb_build_object(
+            'commits', p_acc.commits,
+            'last_commit', CASE WHEN p_acc.last_commit IS NOT NULL THEN jsonb_build_object(
+                               'commit_sha', p_acc.last_commit -> 'commit_sha',
+                               'message', p_acc.last_commit -> 'message',
+                               'branch', p_acc.last_commit -> 'branch') END,
+            'open_prs', p_acc.open_prs,
+            'merged_prs', p_acc.merged_prs),
+        'deployments', jsonb_build_object(
+            'started', p_acc.deployments_started, 'completed', p_acc.deployments_completed,
+            'failed', p_acc.deployments_failed, 'last', p_acc.last_deployment,
+            'by_environment', p_acc.deployments_by_env),
+        'context_window', jsonb_build_object(
+            'usage_percent', p_acc.context_usage_percent,
+            'updated_at', to_char(p_acc.context_updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')),
+        'checkpoints', jsonb_build_object(
+            'created', p_acc.checkpoints_created, 'loaded', p_acc.checkpoints_loaded,
+            'last_checkpoint_id', p_acc.last_checkpoint_id),
+        'planning', jsonb_build_object(
+            'planned_epics', p_acc.planned_epics,
+            'feature_requests', p_acc.feature_requests, 'tasks_spawned', p_acc.tasks_spawned))
+$$;
+
+COMMENT ON FUNCTION event_store._fold_final(p_acc event_store._fold_acc) IS 'Internal: the jsonb state (every key present, timestamps ISO UTC) from a running _fold_acc.';
+
+CREATE FUNCTION event_store._fold_initial() RETURNS event_store._fold_acc
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+    SELECT '(,active,,,0,,,0,,,{},0,0,0,,0,0,,0,,[],[],0,0,0,,{},,,0,0,,[],0,0)'::event_store._fold_acc
+$$;
+
+COMMENT ON FUNCTION event_store._fold_initial() IS 'Internal: the fold state before any event (status active, zero counters, empty logs).';
+
+CREATE FUNCTION event_store._fold_state_final(p_events event_store.events[]) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+    SELECT event_store._fold_final(event_store._fold_apply(event_store._fold_initial(), p_events))
+$$;
+
+COMMENT ON FUNCTION event_store._fold_state_final(p_events event_store.events[]) IS 'Internal: final function of fold_state; the jsonb state after the collected events.';
+
+CREATE FUNCTION event_store._fold_version() RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+    SELECT 1
+$$;
+
+COMMENT ON FUNCTION event_store._fold_version() IS 'Internal: version of the fold logic; snapshots record it and replay ignores other versions.';
+
+CREATE FUNCTION event_store._instance_head(p_instance_id text) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_head bigint;
+BEGIN
+    PERFORM event_store._check_instance_id(p_instance_id);
+    SELECT i.last_sequence_num INTO v_head FROM event_store.instances i WHERE i.instance_id = p_instance_id;
+    IF NOT FOUND THEN
+        PERFORM event_store._instance_not_found(p_instance_id);
+    END IF;
+    RETURN v_head;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._instance_head(p_instance_id text) IS 'Internal: an instance''s last_sequence_num; raises ES006 (NULL or malformed id) or ES002 (unknown).';
+
+CREATE FUNCTION event_store._instance_not_found(p_instance_id text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'instance "%" not found', p_instance_id
+        USING ERRCODE = 'ES002',
+              HINT = 'Register it first with event_store.register_instance(instance_id, instance_type, project).';
+END
+$$;
+
+COMMENT ON FUNCTION event_store._instance_not_found(p_instance_id text) IS 'Internal: raises ES002 for an unknown instance.';
+
+CREATE FUNCTION event_store._lock_stream(p_instance_id text) RETURNS void
+    LANGUAGE sql
+    AS $$
+    SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(p_instance_id, 1702392166))
+$$;
+
+COMMENT ON FUNCTION event_store._lock_stream(p_instance_id text) IS 'Internal: take the stream lock of an instance (transaction advisory lock on a hash of its id), before its row: fair queueing on hot streams and one lock order everywhere.';
+
+CREATE FUNCTION event_store._refuse_event_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE'
+       AND OLD.instance_id = current_setting('event_store.delete_instance', true) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'events are immutable: % on event_store.events is not allowed', TG_OP
+        USING ERRCODE = 'ES005',
+              DETAIL = 'The event log is append-only; rows are never updated or removed.',
+              HINT = 'Record a correction as a new event. To clear a test instance, an '
+                     'event_store_admin calls event_store.delete_events_for_instance(instance_id).';
+END
+$$;
+
+COMMENT ON FUNCTION event_store._refuse_event_change() IS 'Trigger function: raises ES005 on UPDATE, DELETE or TRUNCATE of events, except the DELETE done by delete_events_for_instance().';
+
+CREATE FUNCTION event_store._refuse_partial_delete() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_instance text := current_setting('event_store.delete_instance', true);
+BEGIN
+    IF EXISTS (SELECT FROM event_store.events e WHERE e.instance_id = v_instance) THEN
+        RAISE EXCEPTION 'events are immutable: a DELETE may only remove all events of instance "%"', v_instance
+            USING ERRCODE = 'ES005',
+                  HINT = 'To clear a test instance, an event_store_admin calls '
+                         'event_store.delete_events_for_instance(instance_id).';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._refuse_partial_delete() IS 'Trigger function: raises ES005 when a DELETE left some events of the instance it was allowed to clear.';
+
+CREATE FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_head  bigint;
+    v_from  bigint := 0;
+    v_upto  bigint;
+    v_chunk event_store.events[];
+    v_state jsonb;
+BEGIN
+    IF p_to_sequence_num < 0 THEN
+        RAISE EXCEPTION 'to_sequence_num must be 0 or more, got %', p_to_sequence_num
+            USING ERRCODE = 'ES006', HINT = 'Pass a sequence number to replay up to, or NULL for all events.';
+    END IF;
+    v_head := event_store._instance_head(p_instance_id);
+    to_sequence_num := least(coalesce(p_to_sequence_num, v_head), v_head);
+
+    SELECT s.state, s.sequence_num
+      INTO v_state, v_from
+      FROM event_store.snapshots s
+     WHERE s.instance_id = p_instance_id
+       AND s.fold_version = event_store._fold_version()
+       AND s.sequence_num <= to_sequence_num
+     ORDER BY s.sequence_num DESC
+     LIMIT 1;
+    IF FOUND THEN
+        acc := pg_catalog.jsonb_populate_record(NULL::event_store._fold_acc, v_state);
+    ELSE
+        acc := event_store._fold_initial();
+        v_from := 0;
+    END IF;
+
+    events_replayed := 0;
+    WHILE v_from < to_sequence_num LOOP
+        v_upto := least(v_from + 10000, to_sequence_num);
+        v_chunk := ARRAY(SELECT e FROM event_store.events e
+                          WHERE e.instance_id = p_instance_id
+                            AND e.sequence_num > v_from AND e.sequence_num <= v_upto
+                          ORDER BY e.sequence_num);
+        acc := event_store._fold_apply(acc, v_chunk);
+        events_replayed := events_replayed + cardinality(v_chunk);
+        v_from := v_upto;
+    END LOOP;
+    acc.instance_id := p_instance_id;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint) IS 'Internal: the running fold state of an instance up to a sequence number (NULL = head), from the newest usable snapshot; also returns how many events were read and the sequence reached. Raises ES002, ES006.';
+
+CREATE FUNCTION event_store._schema_predicate(p_schema jsonb) RETURNS jsonpath
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+DECLARE
+    v_terms text[] := ARRAY['$.type() == "object"'];
+    v_field text;
+    v_spec  jsonb;
+    v_path  text;
+    v_type  text;
+    v_enum  text;
+BEGIN
+    FOR v_field IN SELECT jsonb_array_elements_text(coalesce(p_schema -> 'required', '[]')) LOOP
+        v_terms := v_terms || format('$.%s.type() != "null"', to_json(v_field));
+    END LOOP;
+    FOR v_field, v_spec IN
+        SELECT key, value FROM jsonb_each(coalesce(p_schema -> 'properties', '{}'))
+        UNION ALL
+        SELECT 'epic_id', '{"type": "string"}' WHERE NOT coalesce(p_schema -> 'properties', '{}') ? 'epic_id'
+    LOOP
+        v_path := '$.' || to_json(v_field)::text;
+        v_type := v_spec ->> 'type';
+        IF v_type = 'integer' THEN
+            v_terms := v_terms || format('!(%1$s.type() != "number" && %1$s.type() != "null")', v_path)
+                               || format('!(%1$s.type() == "number" && %1$s.floor() != %1$s)', v_path);
+        ELSIF v_type IS NOT NULL THEN
+            v_terms := v_terms || format('!(%1$s.type() != %2$s && %1$s.type() != "null")', v_path, to_json(v_type));
+        END IF;
+        IF v_spec ? 'enum' THEN
+            SELECT string_agg(format('%s == %s', v_path, e), ' || ') INTO v_enum
+              FROM jsonb_array_elements(v_spec -> 'enum') e
+             WHERE jsonb_typeof(e) IN ('string', 'number', 'boolean');
+            v_terms := v_terms || format('!(%1$s.type() != "null" && (%1$s.type() == "array" || %1$s.type() == "object" || !(%2$s)))',
+                                         v_path, coalesce(v_enum, '1 == 0'));  -- no scalar to compare: never true
+        END IF;
+        IF jsonb_typeof(v_spec -> 'minimum') = 'number' THEN
+            v_terms := v_terms || format('!(%1$s.type() == "number" && %1$s < %2$s)', v_path, v_spec -> 'minimum');
+        END IF;
+        IF jsonb_typeof(v_spec -> 'maximum') = 'number' THEN
+            v_terms := v_terms || format('!(%1$s.type() == "number" && %1$s > %2$s)', v_path, v_spec -> 'maximum');
+        END IF;
+    END LOOP;
+    RETURN array_to_string(v_terms, ' && ')::jsonpath;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store._schema_predicate(p_schema jsonb) IS 'Internal: a data_schema compiled to one jsonpath predicate (data @@ predicate) for the fast path of validation; never more lenient than _validate_event.';
+
+CREATE FUNCTION event_store._search_text(p_event_data jsonb, p_metadata jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+    SELECT pg_catalog.lower(
+        (pg_catalog.jsonb_path_query_array(p_event_data,
+             'strict $.** ? (@.type() != "object" && @.type() != "array" && @.type() != "null")')
+         OPERATOR(pg_catalog.||)
+         pg_catalog.jsonb_path_query_array(p_metadata,
+             'strict $.** ? (@.type() != "object" && @.type() != "array" && @.type() != "null")'))::text)
+$_$;
+
+COMMENT ON FUNCTION event_store._search_text(p_event_data jsonb, p_metadata jsonb) IS 'Internal: the scalar values of event_data and metadata (not keys, not null) as one lower-cased JSON array text; what query_events'' p_keyword matches, and the expression of the trigram index.';
+
+CREATE FUNCTION event_store._sequence_conflict(p_instance_id text, p_expected bigint, p_actual bigint) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'expected sequence mismatch for instance "%": expected %, actual %',
+                    p_instance_id, p_expected, p_actual
+        USING ERRCODE = 'ES004',
+              DETAIL = format('expected=%s actual=%s', p_expected, p_actual),
+              HINT = 'Another writer appended first. Read the new events, decide again, and retry '
+                     'with the current last sequence_num.';
+END
+$$;
+
+COMMENT ON FUNCTION event_store._sequence_conflict(p_instance_id text, p_expected bigint, p_actual bigint) IS 'Internal: raises ES004 (expected sequence mismatch) with expected and actual.';
+
+CREATE TABLE event_store.snapshots (
+    snapshot_id bigint NOT NULL,
+    instance_id character varying(32) NOT NULL,
+    sequence_num bigint NOT NULL,
+    event_id uuid NOT NULL,
+    fold_version integer NOT NULL,
+    state jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT snapshots_sequence_num_positive CHECK ((sequence_num > 0)),
+    CONSTRAINT snapshots_state_object CHECK ((jsonb_typeof(state) = 'object'::text))
+);
+
+COMMENT ON TABLE event_store.snapshots IS 'Folded instance states at a sequence number (create_snapshot, or automatically every event_store.snapshot_every events in replay_events). replay_events starts from the newest one of the current fold version at or below its target.';
+
+COMMENT ON COLUMN event_store.snapshots.event_id IS 'The event at sequence_num when the snapshot was taken; deleting it (delete_events_for_instance) deletes the snapshot.';
+
+COMMENT ON COLUMN event_store.snapshots.fold_version IS 'event_store._fold_version() of the fold that made the state; other versions are ignored.';
+
+COMMENT ON COLUMN event_store.snapshots.state IS 'to_jsonb of the running fold state (_fold_acc) after the event at sequence_num; the jsonb state a client sees is event_store._fold_final of it.';
+
+CREATE FUNCTION event_store._store_snapshot(p_instance_id text, p_acc event_store._fold_acc) RETURNS event_store.snapshots
+    LANGUAGE plpgsql
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_snapshot event_store.snapshots;
+BEGIN
+    INSERT INTO event_store.snapshots AS s (instance_id, sequence_num, event_id, fold_version, state)
+    SELECT e.instance_id, e.sequence_num, e.event_id, event_store._fold_version(), pg_catalog.to_jsonb(p_acc)
+      FROM event_store.events e
+     WHERE e.instance_id = p_instance_id AND e.sequence_num = p_acc.last_sequence_num
+    ON CONFLICT (instance_id, fold_version, sequence_num) DO NOTHING
+    RETURNING * INTO v_snapshot;
+    IF NOT FOUND THEN
+        SELECT * INTO v_snapshot
+          FROM event_store.snapshots s
+         WHERE s.instance_id = p_instance_id AND s.fold_version = event_store._fold_version()
+           AND s.sequence_num = p_acc.last_sequence_num;
+    END IF;
+    RETURN v_snapshot;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._store_snapshot(p_instance_id text, p_acc event_store._fold_acc) IS 'Internal: store a running fold state as a snapshot at its last_sequence_num (idempotent per instance, fold version and sequence number); returns the snapshot row.';
+
+CREATE FUNCTION event_store._try_lock_stream(p_instance_id text) RETURNS boolean
+    LANGUAGE sql
+    AS $$
+    SELECT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended(p_instance_id, 1702392166))
+$$;
+
+COMMENT ON FUNCTION event_store._try_lock_stream(p_instance_id text) IS 'Internal: take the stream lock of an instance if it is free; false when another transaction holds it.';
+
+CREATE FUNCTION event_store._validate_event(p_event_type text, p_event_data jsonb, p_where text DEFAULT ''::text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_schema  jsonb;
+    v_field   text;
+    v_spec    jsonb;
+    v_value   jsonb;
+    v_type    text;
+    v_actual  text;
+    v_size    int;
+    v_problem text;
+BEGIN
+    IF p_event_type IS NULL THEN
+        RAISE EXCEPTION '%event_type must not be null', p_where
+            USING ERRCODE = 'ES006',
+                  HINT = 'Pass one of the registered types; list them with event_store.list_event_types().';
+    END IF;
+
+    SELECT et.data_schema INTO v_schema FROM event_store.event_types et WHERE et.event_type = p_event_type;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '%unknown event_type "%"', p_where, p_event_type
+            USING ERRCODE = 'ES001',
+                  HINT = format('Did you mean %s? List all types with event_store.list_event_types().',
+                                (SELECT string_agg(format('"%s"', t), ' or ')
+                                   FROM unnest(event_store._closest_event_types(p_event_type)) t));
+    END IF;
+
+    IF p_event_data IS NULL THEN
+        RAISE EXCEPTION '%event_data must not be null', p_where
+            USING ERRCODE = 'ES006', HINT = 'Pass a JSON object, e.g. ''{}''::jsonb when the type has no required fields.';
+    END IF;
+    IF jsonb_typeof(p_event_data) <> 'object' THEN
+        RAISE EXCEPTION '%invalid event_data for "%": expected a JSON object, got %',
+                        p_where, p_event_type, jsonb_typeof(p_event_data)
+            USING ERRCODE = 'ES003', HINT = 'Wrap the values in an object, e.g. {"epic_id": "E-1"}.';
+    END IF;
+    v_size := pg_column_size(p_event_data);
+    IF v_size > 1048576 THEN
+        RAISE EXCEPTION '%invalid event_data for "%": % bytes is over the 1 MiB cap', p_where, p_event_type, v_size
+            USING ERRCODE = 'ES003', HINT = 'Store large payloads elsewhere and put a reference in the event.';
+    END IF;
+
+    SELECT r INTO v_field
+      FROM jsonb_array_elements_text(v_schema -> 'required') r
+     WHERE coalesce(jsonb_typeof(p_event_data -> r), 'null') = 'null'
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '%invalid event_data for "%": missing required field "%"', p_where, p_event_type, v_field
+            USING ERRCODE = 'ES003',
+                  HINT = format('"%s" requires: %s.', p_event_type,
+                                (SELECT string_agg(r, ', ') FROM jsonb_array_elements_text(v_schema -> 'required') r));
+    END IF;
+
+    FOR v_field, v_spec IN
+        SELECT p.key, p.value FROM jsonb_each(coalesce(v_schema -> 'properties', '{}')) p
+        UNION ALL
+        SELECT 'epic_id', '{"type": "string"}'::jsonb   -- any event may carry an epic_id string
+         WHERE NOT coalesce(v_schema -> 'properties', '{}') ? 'epic_id'
+    LOOP
+        v_value := p_event_data -> v_field;
+        CONTINUE WHEN v_value IS NULL OR jsonb_typeof(v_value) = 'null';
+        v_actual := jsonb_typeof(v_value);
+        v_type := v_spec ->> 'type';
+        v_problem := NULL;
+        IF v_type = 'integer' THEN
+            IF v_actual <> 'number' OR (v_value::numeric) <> trunc(v_value::numeric) THEN
+                v_problem := format('must be an integer, got %s', v_value);
+            END IF;
+        ELSIF v_type IS NOT NULL AND v_actual <> v_type THEN
+            v_problem := format('must be %s %s, got %s %s',
+                                CASE WHEN v_type IN ('array', 'object', 'integer') THEN 'an' ELSE 'a' END,
+                                v_type, v_actual, left(v_value::text, 80));
+        END IF;
+        IF v_problem IS NULL AND v_spec ? 'enum'
+           AND NOT EXISTS (SELECT FROM jsonb_array_elements(v_spec -> 'enum') e WHERE e = v_value) THEN
+            v_problem := format('must be one of %s, got %s',
+                                (SELECT string_agg(e, ', ') FROM jsonb_array_elements_text(v_spec -> 'enum') e),
+                                left(v_value::text, 80));
+        END IF;
+        IF v_problem IS NULL AND v_actual = 'number' THEN
+            IF v_spec ? 'minimum' AND v_value::numeric < (v_spec ->> 'minimum')::numeric THEN
+                v_problem := format('must be at least %s, got %s', v_spec ->> 'minimum', v_value);
+            ELSIF v_spec ? 'maximum' AND v_value::numeric > (v_spec ->> 'maximum')::numeric THEN
+                v_problem := format('must be at most %s, got %s', v_spec ->> 'maximum', v_value);
+            END IF;
+        END IF;
+        IF v_problem IS NOT NULL THEN
+            RAISE EXCEPTION '%invalid event_data for "%": field "%" %', p_where, p_event_type, v_field, v_problem
+                USING ERRCODE = 'ES003',
+                      HINT = format('Schema of "%s"."%s": %s', p_event_type, v_field, v_spec);
+        END IF;
+    END LOOP;
+    RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._validate_event(p_event_type text, p_event_data jsonb, p_where text) IS 'Internal: raises ES006 (null type or data), ES001 (unknown type, hint names the closest) or ES003 (data not an object, over 1 MiB, or not matching the type''s data_schema; names the field).';
+
+CREATE FUNCTION event_store.aggregate_events_by_type(p_instance_id text DEFAULT NULL::text, p_start_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_end_date timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(event_type text, category text, event_count bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+BEGIN
+    PERFORM event_store._check_date_range(p_start_date, p_end_date);
+    IF p_instance_id IS NOT NULL THEN
+        PERFORM event_store._instance_head(p_instance_id);
+    END IF;
+    -- Dynamic so each call is planned for its own filters (one instance vs all, dates or not).
+    RETURN QUERY EXECUTE format(
+        'SELECT c.event_type, et.category, c.n
+           FROM (SELECT e.event_type, count(*) AS n FROM event_store.events e WHERE true %s%s%s
+                  GROUP BY e.event_type) c
+           JOIN event_store.event_types et ON et.event_type = c.event_type
+          ORDER BY c.n DESC, c.event_type',
+        CASE WHEN p_instance_id IS NOT NULL THEN ' AND e.instance_id = $1' END,
+        CASE WHEN p_start_date IS NOT NULL THEN ' AND e."timestamp" >= $2' END,
+        CASE WHEN p_end_date IS NOT NULL THEN ' AND e."timestamp" <= $3' END)
+    USING p_instance_id, p_start_date, p_end_date;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store.aggregate_events_by_type(p_instance_id text, p_start_date timestamp with time zone, p_end_date timestamp with time zone) IS 'Event counts per type as (event_type, category, event_count), most frequent first, for one instance (NULL = all) between optional inclusive dates. Errors: ES002 unknown instance, ES006 invalid argument.';
+
+CREATE FUNCTION event_store.count_events(p_instance_id text DEFAULT NULL::text, p_event_types text[] DEFAULT NULL::text[], p_start_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_end_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_keyword text DEFAULT NULL::text, p_after_sequence bigint DEFAULT NULL::bigint) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+    SELECT coalesce((SELECT q.total_count
+                       FROM event_store.query_events(p_instance_id, p_event_types, p_start_date, p_end_date,
+                                                     p_keyword, 1, 0, p_after_sequence) q), 0)
+$$;
+
+COMMENT ON FUNCTION event_store.count_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_after_sequence bigint) IS 'Number of events matching every given filter of query_events (its total_count, 0 when none match): p_instance_id (NULL = all instances), p_event_types, p_start_date/p_end_date (inclusive), p_keyword, p_after_sequence (one instance: sequence_num > it). Errors: ES001 unknown event type, ES002 unknown instance, ES006 invalid argument.';
+
+CREATE FUNCTION event_store.create_snapshot(p_instance_id text) RETURNS TABLE(snapshot_id bigint, instance_id text, sequence_num bigint, fold_version integer, events_replayed bigint, created_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_replay   record;
+    v_snapshot event_store.snapshots;
+BEGIN
+    v_replay := event_store._replay(p_instance_id, NULL);
+    IF v_replay.to_sequence_num = 0 THEN
+        RAISE EXCEPTION 'instance "%" has no events to snapshot', p_instance_id
+            USING ERRCODE = 'ES006', HINT = 'Emit events first; a snapshot is taken at the last event.';
+    END IF;
+    v_snapshot := event_store._store_snapshot(p_instance_id, v_replay.acc);
+    RETURN QUERY
+    SELECT v_snapshot.snapshot_id, v_snapshot.instance_id::text, v_snapshot.sequence_num,
+           v_snapshot.fold_version, v_replay.events_replayed, v_snapshot.created_at;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.create_snapshot(p_instance_id text) IS 'Snapshot an instance''s folded state at its head; returns (snapshot_id, instance_id, sequence_num, fold_version, events_replayed = events read to build it, created_at). Idempotent per head. Errors: ES002 unknown instance, ES006 invalid instance id or no events yet.';
+
+CREATE FUNCTION event_store.delete_events_for_instance(p_instance_id text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_deleted bigint;
+BEGIN
+    PERFORM event_store._check_instance_id(p_instance_id);
+    PERFORM event_store._lock_stream(p_instance_id);     -- before the row, like every emit
+    PERFORM 1 FROM event_store.instances i WHERE i.instance_id = p_instance_id FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        PERFORM event_store._instance_not_found(p_instance_id);
+    END IF;
+
+    PERFORM set_config('event_store.delete_instance', p_instance_id, true);
+    DELETE FROM event_store.events e WHERE e.instance_id = p_instance_id;
+    GET DIAGNOSTICS v_deleted = ROW_COUNT;
+    PERFORM set_config('event_store.delete_instance', '', true);
+
+    UPDATE event_store.instances i SET last_sequence_num = 0 WHERE i.instance_id = p_instance_id;
+    RETURN v_deleted;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.delete_events_for_instance(p_instance_id text) IS 'Admin only, for test clean-up: delete all events of p_instance_id, reset its sequence to 0 and return how many were deleted. The only way past the ES005 immutability triggers. Errors: ES002 unknown instance, ES006 invalid instance id.';
+
+CREATE FUNCTION event_store.emit_event(p_instance_id text, p_event_type text, p_event_data jsonb, p_metadata jsonb DEFAULT NULL::jsonb, p_event_id uuid DEFAULT NULL::uuid, p_expected_sequence bigint DEFAULT NULL::bigint) RETURNS TABLE(event_id uuid, sequence_num bigint, "timestamp" timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+#variable_conflict use_column
+DECLARE
+    v_metadata       jsonb := coalesce(p_metadata, '{}');
+    v_existing       event_store.events;
+    v_instance_found boolean;
+    v_checked        boolean := false;
+    v_valid          boolean;
+BEGIN
+    -- One cheap test on the hot path; the wordy checks run only when something may be wrong.
+    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' OR p_expected_sequence < 0
+       OR jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576 THEN
+        PERFORM event_store._check_emit_arguments(p_instance_id, p_metadata, p_expected_sequence);
+    END IF;
+
+    -- The stream lock first (FIFO for a hot stream, one lock order everywhere), then the row.
+    PERFORM event_store._lock_stream(p_instance_id);
+
+    IF p_event_id IS NOT NULL THEN
+        -- Serialise with other emits to this instance first, so a concurrent retry is seen.
+        PERFORM 1 FROM event_store.instances i WHERE i.instance_id = p_instance_id FOR NO KEY UPDATE;
+        v_instance_found := FOUND;
+        SELECT * INTO v_existing FROM event_store.events e WHERE e.event_id = p_event_id;
+        IF FOUND THEN
+            IF v_existing.instance_id = p_instance_id AND v_existing.event_type = p_event_type
+               AND v_existing.event_data = p_event_data AND v_existing.metadata = v_metadata THEN
+                event_id := v_existing.event_id;
+                sequence_num := v_existing.sequence_num;
+                "timestamp" := v_existing."timestamp";
+                RETURN NEXT;
+                RETURN;
+            END IF;
+            RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
+                USING ERRCODE = 'ES007',
+                      DETAIL = format('Stored: instance "%s", type "%s", sequence_num %s.',
+                                      v_existing.instance_id, v_existing.event_type, v_existing.sequence_num),
+                      HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+        END IF;
+    END IF;
+
+    /*
+     * One statement appends: bump the stream head (taking the instance's lock until commit) and
+     * insert under it, the timestamp read after the lock is held so it never decreases along the
+     * sequence. The head is bumped only if the data passes the type's compiled validator
+     * (event_types.validator, a jsonpath predicate). If nothing was appended, either the data is
+     * invalid (_validate_event raises the precise ES001/ES003/ES006), or the validator was stricter
+     * than needed (append again without it), or the instance does not exist (ES002).
+     */
+    LOOP
+        IF p_event_id IS NULL THEN
+            WITH head AS (
+                UPDATE event_store.instances i
+                   SET last_sequence_num = i.last_sequence_num + 1
+                 WHERE i.instance_id = p_instance_id
+                   AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
+                                              WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
+                                                AND pg_column_size(p_event_data) <= 1048576))
+                RETURNING i.last_sequence_num AS seq
+            )
+            INSERT INTO event_store.events AS e
+                   (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
+            SELECT p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
+              FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+            RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
+        ELSE
+            WITH head AS (
+                UPDATE event_store.instances i
+                   SET last_sequence_num = i.last_sequence_num + 1
+                 WHERE i.instance_id = p_instance_id
+                   AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
+                                              WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
+                                                AND pg_column_size(p_event_data) <= 1048576))
+                RETURNING i.last_sequence_num AS seq
+            )
+            INSERT INTO event_store.events AS e
+                   (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
+                    created_at, updated_at)
+            SELECT p_event_id, p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
+              FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
+        END IF;
+        EXIT WHEN FOUND;
+        IF v_checked THEN
+            IF p_event_id IS NOT NULL AND v_instance_found THEN
+                -- Another instance stored the same p_event_id while we held this instance's lock.
+                RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
+                    USING ERRCODE = 'ES007',
+                          HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+            END IF;
+            PERFORM event_store._instance_not_found(p_instance_id);
+        END IF;
+        v_valid := event_store._validate_event(p_event_type, p_event_data);  -- raises ES001/ES003/ES006
+        v_checked := true;
+    END LOOP;
+
+    -- Raising here rolls the append back with the rest of the call.
+    IF p_expected_sequence IS NOT NULL AND sequence_num - 1 <> p_expected_sequence THEN
+        PERFORM event_store._sequence_conflict(p_instance_id, p_expected_sequence, sequence_num - 1);
+    END IF;
+    RETURN NEXT;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store.emit_event(p_instance_id text, p_event_type text, p_event_data jsonb, p_metadata jsonb, p_event_id uuid, p_expected_sequence bigint) IS 'Append one event to an instance''s stream and return (event_id, sequence_num, timestamp). Sequence numbers start at 1 per instance and are gap-free under any concurrency. p_metadata: optional JSON object. p_event_id: optional client id that makes retries idempotent. p_expected_sequence: optional optimistic-concurrency check (0 = no events yet). Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data, ES004 expected sequence mismatch, ES006 invalid argument, ES007 event_id reused with other content.';
+
+CREATE FUNCTION event_store.emit_events(p_instance_id text, p_events jsonb, p_expected_sequence bigint DEFAULT NULL::bigint) RETURNS TABLE(event_id uuid, sequence_num bigint, "timestamp" timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+#variable_conflict use_column
+DECLARE
+    v_count      int;
+    v_item       jsonb;
+    v_where      text;
+    v_key        text;
+    v_types      text[]   := '{}';
+    v_datas      jsonb[]  := '{}';
+    v_metas      jsonb[]  := '{}';
+    v_ids        uuid[]   := '{}';
+    v_new        boolean[] := '{}';
+    v_client_ids boolean  := false;
+    v_new_count  int      := 0;
+    v_last       bigint;
+    v_written    int;
+    v_existing   event_store.events;
+    v_dup        int;
+    v_valid      boolean;
+    v_all_ok     boolean;
+BEGIN
+    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+        PERFORM event_store._check_instance_id(p_instance_id);
+    END IF;
+    IF p_events IS NULL OR jsonb_typeof(p_events) <> 'array' THEN
+        RAISE EXCEPTION 'events must be a JSON array, got %', coalesce(jsonb_typeof(p_events), 'null')
+            USING ERRCODE = 'ES006',
+                  HINT = 'Pass [{"event_type": "...", "event_data": {...}, "metadata": {...}, "event_id": "..."}, ...].';
+    END IF;
+    v_count := jsonb_array_length(p_events);
+    IF v_count NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION 'events must hold 1 to 1000 events, got %', v_count
+            USING ERRCODE = 'ES006', HINT = 'Split larger batches into several calls.';
+    END IF;
+    IF p_expected_sequence < 0 THEN
+        RAISE EXCEPTION 'expected_sequence must be 0 or more, got %', p_expected_sequence
+            USING ERRCODE = 'ES006', HINT = 'Use 0 for "no events yet", or the last sequence_num you read.';
+    END IF;
+
+    /*
+     * Fast path: one set-based pass checks every element's shape and its data against the type's
+     * compiled validator (event_types.validator). When all pass and no element carries an event_id,
+     * one head bump and one INSERT append the batch. Otherwise the element-by-element loop below
+     * runs: it raises the precise error naming the element (or accepts what the validator was
+     * merely stricter about) and reconciles client event ids.
+     */
+    SELECT bool_and(coalesce(
+               jsonb_typeof(t.item) = 'object'
+               AND t.item - ARRAY['event_type', 'event_data', 'metadata', 'event_id'] = '{}'
+               AND jsonb_typeof(t.item -> 'event_type') = 'string'
+               AND pg_column_size(t.item -> 'event_data') <= 1048576
+               AND (t.item -> 'event_data') @@ (SELECT et.validator FROM event_store.event_types et
+                                                  WHERE et.event_type = t.item ->> 'event_type')
+               AND coalesce(jsonb_typeof(t.item -> 'metadata'), 'null') IN ('object', 'null')
+               AND coalesce(pg_column_size(t.item -> 'metadata'), 0) <= 1048576,
+               false)),
+           bool_or(coalesce(jsonb_typeof(t.item -> 'event_id'), 'null') <> 'null')
+      INTO v_all_ok, v_client_ids
+      FROM jsonb_array_elements(p_events) t(item);
+
+    IF v_all_ok AND NOT v_client_ids THEN
+        -- The common case: new events, no ids to reconcile. One head bump, one INSERT.
+        v_last := event_store._bump_head(p_instance_id, v_count, p_expected_sequence);
+        RETURN QUERY
+        INSERT INTO event_store.events AS e
+               (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
+        SELECT p_instance_id, s.item ->> 'event_type', v_last - v_count + s.n, s.ts, s.item -> 'event_data',
+               coalesce(nullif(s.item -> 'metadata', 'null'), '{}'), s.ts, s.ts
+          FROM (SELECT t.item, t.n, clock_timestamp() AS ts
+                  FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(item, n)
+                 ORDER BY t.n) s
+         ORDER BY s.n
+        RETURNING e.event_id, e.sequence_num, e."timestamp";
+        RETURN;
+    END IF;
+
+    -- Otherwise element by element: precise errors, ids, retries.
+    v_client_ids := false;
+    FOR i IN 1 .. v_count LOOP
+        v_item := p_events -> (i - 1);
+        v_where := format('event #%s: ', i);
+        IF jsonb_typeof(v_item) <> 'object' THEN
+            RAISE EXCEPTION '%must be a JSON object, got %', v_where, jsonb_typeof(v_item)
+                USING ERRCODE = 'ES006', HINT = 'Each element is {"event_type": ..., "event_data": {...}}.';
+        END IF;
+        SELECT k INTO v_key FROM jsonb_object_keys(v_item) k
+         WHERE k NOT IN ('event_type', 'event_data', 'metadata', 'event_id') LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION '%unknown key "%"', v_where, v_key
+                USING ERRCODE = 'ES006', HINT = 'Allowed keys: event_type, event_data, metadata, event_id.';
+        END IF;
+        IF jsonb_typeof(v_item -> 'event_type') IS DISTINCT FROM 'string' THEN
+            RAISE EXCEPTION '%event_type must be a string', v_where
+                USING ERRCODE = 'ES006', HINT = 'For example "event_type": "epic_started".';
+        END IF;
+        v_valid := event_store._validate_event(v_item ->> 'event_type', v_item -> 'event_data', v_where);
+        IF coalesce(jsonb_typeof(v_item -> 'metadata'), 'null') NOT IN ('object', 'null') THEN
+            RAISE EXCEPTION '%metadata must be a JSON object, got %', v_where, jsonb_typeof(v_item -> 'metadata')
+                USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or leave it out.';
+        END IF;
+        IF pg_column_size(v_item -> 'metadata') > 1048576 THEN
+            RAISE EXCEPTION '%metadata is % bytes, over the 1 MiB cap', v_where, pg_column_size(v_item -> 'metadata')
+                USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
+        END IF;
+        IF coalesce(jsonb_typeof(v_item -> 'event_id'), 'null') <> 'null' THEN
+            IF jsonb_typeof(v_item -> 'event_id') <> 'string'
+               OR (v_item ->> 'event_id') !~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$' THEN
+                RAISE EXCEPTION '%event_id must be a UUID string, got %', v_where, v_item -> 'event_id'
+                    USING ERRCODE = 'ES006', HINT = 'For example "event_id": "5f0c6d1e-8a51-4c55-9d2f-1b2a3c4d5e6f".';
+            END IF;
+            v_client_ids := true;
+            v_ids := v_ids || (v_item ->> 'event_id')::uuid;
+        ELSE
+            v_ids := v_ids || gen_random_uuid();
+        END IF;
+        v_types := v_types || (v_item ->> 'event_type');
+        v_datas := v_datas || (v_item -> 'event_data');
+        v_metas := v_metas || coalesce(nullif(v_item -> 'metadata', 'null'), '{}');
+        v_new := v_new || true;
+    END LOOP;
+
+    IF v_client_ids THEN
+        -- Serialise with other emits to this instance, then sort out retries and repeats.
+        PERFORM event_store._lock_stream(p_instance_id);
+        PERFORM 1 FROM event_store.instances i WHERE i.instance_id = p_instance_id FOR NO KEY UPDATE;
+        FOR i IN 1 .. v_count LOOP
+            v_dup := array_position(v_ids, v_ids[i]);
+            IF v_dup < i THEN                                  -- the same id earlier in this batch
+                IF (v_types[v_dup], v_datas[v_dup], v_metas[v_dup]) IS DISTINCT FROM (v_types[i], v_datas[i], v_metas[i]) THEN
+                    RAISE EXCEPTION 'event #%: event_id % is used by event #% with different content', i, v_ids[i], v_dup
+                        USING ERRCODE = 'ES007', HINT = 'Give each distinct event its own event_id.';
+                END IF;
+                v_new[i] := false;
+                CONTINUE;
+            END IF;
+            SELECT * INTO v_existing FROM event_store.events e WHERE e.event_id = v_ids[i];
+            IF FOUND THEN
+                IF (v_existing.instance_id, v_existing.event_type, v_existing.event_data, v_existing.metadata)
+                   IS DISTINCT FROM (p_instance_id::varchar, v_types[i], v_datas[i], v_metas[i]) THEN
+                    RAISE EXCEPTION 'event #%: event_id % was already used for a different event', i, v_ids[i]
+                        USING ERRCODE = 'ES007',
+                              DETAIL = format('Stored: instance "%s", type "%s", sequence_num %s.',
+                                              v_existing.instance_id, v_existing.event_type, v_existing.sequence_num),
+                              HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+                END IF;
+                v_new[i] := false;
+            END IF;
+        END LOOP;
+    END IF;
+    SELECT count(*) INTO v_new_count FROM unnest(v_new) n WHERE n;
+
+    IF v_new_count > 0 THEN
+        v_last := event_store._bump_head(p_instance_id, v_new_count, p_expected_sequence);
+
+        IF NOT v_client_ids THEN                               -- fast path: one INSERT, rows in order
+            RETURN QUERY
+            INSERT INTO event_store.events AS e
+                   (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
+                    created_at, updated_at)
+            SELECT s.id, p_instance_id, s.type, v_last - v_new_count + s.n, s.ts, s.data, s.meta, s.ts, s.ts
+              FROM (SELECT u.id, u.type, u.data, u.meta, u.n, clock_timestamp() AS ts
+                      FROM unnest(v_ids, v_types, v_datas, v_metas) WITH ORDINALITY AS u(id, type, data, meta, n)
+                     ORDER BY u.n) s
+             ORDER BY s.n
+            RETURNING e.event_id, e.sequence_num, e."timestamp";
+            RETURN;
+        END IF;
+
+        INSERT INTO event_store.events AS e
+               (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
+                created_at, updated_at)
+        SELECT s.id, p_instance_id, s.type, v_last - v_new_count + s.k, s.ts, s.data, s.meta, s.ts, s.ts
+          FROM (SELECT u.id, u.type, u.data, u.meta, row_number() OVER (ORDER BY u.n) AS k,
+                       clock_timestamp() AS ts
+                  FROM unnest(v_ids, v_types, v_datas, v_metas, v_new) WITH ORDINALITY
+                       AS u(id, type, data, meta, is_new, n)
+                 WHERE u.is_new
+                 ORDER BY u.n) s
+         ORDER BY s.k
+        ON CONFLICT (event_id) DO NOTHING;
+        GET DIAGNOSTICS v_written = ROW_COUNT;
+        IF v_written <> v_new_count THEN
+            -- Another instance stored one of these event ids while we held this instance's lock.
+            RAISE EXCEPTION 'an event_id of this batch was stored concurrently for a different event'
+                USING ERRCODE = 'ES007',
+                      HINT = 'Use new event_ids for new events; reuse an id only to retry the identical event.';
+        END IF;
+    END IF;
+
+    RETURN QUERY
+    SELECT e.event_id, e.sequence_num, e."timestamp"
+      FROM unnest(v_ids) WITH ORDINALITY AS u(id, n)
+      JOIN event_store.events e ON e.event_id = u.id
+     ORDER BY u.n;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store.emit_events(p_instance_id text, p_events jsonb, p_expected_sequence bigint) IS 'Append 1-1000 events to one instance atomically (all or none) with consecutive sequence numbers; returns (event_id, sequence_num, timestamp) per event in input order. p_events: JSON array of {event_type, event_data, metadata?, event_id?}. p_expected_sequence: optional optimistic-concurrency check on the last sequence number before the batch (0 = no events yet). Events whose event_id is already stored identically are returned, not rewritten. Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data, ES004 expected sequence mismatch, ES006 invalid argument (names the event #), ES007 event_id reused with other content.';
+
+CREATE FUNCTION event_store.get_event_by_id(p_event_id uuid) RETURNS SETOF event_store.events
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_event_id IS NULL THEN
+        RAISE EXCEPTION 'event_id must not be null'
+            USING ERRCODE = 'ES006', HINT = 'Pass the event_id that emit_event returned.';
+    END IF;
+    RETURN QUERY SELECT * FROM event_store.events e WHERE e.event_id = p_event_id;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.get_event_by_id(p_event_id uuid) IS 'The event with this event_id as an event row, or no row when there is none. Errors: ES006 null id.';
+
+CREATE FUNCTION event_store.get_event_count(p_instance_id text) RETURNS bigint
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN event_store._instance_head(p_instance_id);
+END
+$$;
+
+COMMENT ON FUNCTION event_store.get_event_count(p_instance_id text) IS 'Number of events of an instance (its stream head). Errors: ES002 unknown instance, ES006 invalid id.';
+
+CREATE FUNCTION event_store.get_latest_events(p_instance_id text, p_limit integer DEFAULT 10) RETURNS SETOF event_store.events
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM event_store._instance_head(p_instance_id);
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION 'invalid limit %: must be between 1 and 1000', coalesce(p_limit::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Read older events with event_store.query_events(...).';
+    END IF;
+    RETURN QUERY
+    SELECT *
+      FROM event_store.events e
+     WHERE e.instance_id = p_instance_id
+     ORDER BY e.sequence_num DESC
+     LIMIT p_limit;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.get_latest_events(p_instance_id text, p_limit integer) IS 'The newest p_limit (1-1000, default 10) events of an instance, newest first, as event rows. Errors: ES002 unknown instance, ES006 invalid argument.';
+
+CREATE FUNCTION event_store.heartbeat(p_instance_id text, p_context_percent numeric DEFAULT NULL::numeric) RETURNS TABLE(event_id uuid, sequence_num bigint, "timestamp" timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM event_store._check_instance_id(p_instance_id);
+    IF p_context_percent NOT BETWEEN 0 AND 100 THEN
+        RAISE EXCEPTION 'context_percent must be between 0 and 100, got %', p_context_percent
+            USING ERRCODE = 'ES006', HINT = 'Pass the share of the context window in use, e.g. 42.5, or NULL.';
+    END IF;
+
+    PERFORM event_store._lock_stream(p_instance_id);     -- before the row, like every emit
+    UPDATE event_store.instances i
+       SET last_heartbeat_at = clock_timestamp(),
+           status = 'active'
+     WHERE i.instance_id = p_instance_id;
+    IF NOT FOUND THEN
+        PERFORM event_store._instance_not_found(p_instance_id);
+    END IF;
+
+    RETURN QUERY
+    SELECT r.event_id, r.sequence_num, r."timestamp"
+      FROM event_store.emit_event(
+               p_instance_id, 'instance_heartbeat',
+               CASE WHEN p_context_percent IS NULL THEN '{}'::jsonb
+                    ELSE jsonb_build_object('context_percent', p_context_percent) END) r;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.heartbeat(p_instance_id text, p_context_percent numeric) IS 'Record a heartbeat: sets last_heartbeat_at, re-activates a stale instance and emits instance_heartbeat (with context_percent when given, 0-100). Returns the emitted event''s (event_id, sequence_num, timestamp). Errors: ES002 unknown instance, ES006 invalid argument.';
+
+CREATE FUNCTION event_store.list_event_types(p_category text DEFAULT NULL::text) RETURNS TABLE(event_type text, category text, description text, data_schema jsonb)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_category IS NOT NULL
+       AND NOT EXISTS (SELECT FROM event_store.event_types et WHERE et.category = p_category) THEN
+        RAISE EXCEPTION 'unknown category "%"', p_category
+            USING ERRCODE = 'ES006',
+                  HINT = format('Known categories: %s; or pass NULL for all types.',
+                                (SELECT string_agg(DISTINCT et.category, ', ') FROM event_store.event_types et));
+    END IF;
+    RETURN QUERY
+    SELECT et.event_type, et.category, et.description, et.data_schema
+      FROM event_store.event_types et
+     WHERE p_category IS NULL OR et.category = p_category
+     ORDER BY et.category, et.event_type;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.list_event_types(p_category text) IS 'Registered event types as (event_type, category, description, data_schema), all or one p_category, by category and type. Errors: ES006 unknown category.';
+
+CREATE TABLE event_store.instances (
+    instance_id character varying(32) NOT NULL,
+    instance_type text NOT NULL,
+    project text NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    registered_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_heartbeat_at timestamp with time zone DEFAULT now() NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    last_sequence_num bigint DEFAULT 0 NOT NULL
+)
+WITH (fillfactor='10');
+
+COMMENT ON TABLE event_store.instances IS 'Registry of supervisor instances. Each row is also the head of its event stream: emit functions lock it with UPDATE ... RETURNING to hand out gap-free sequence numbers. Every function takes the instance''s stream lock (event_store._lock_stream) before its row: do the same before changing a row by hand in a transaction that also emits.';
+
+COMMENT ON COLUMN event_store.instances.instance_id IS '1-32 characters of [A-Za-z0-9_.-], e.g. odin-PS-8f4a2b.';
+
+COMMENT ON COLUMN event_store.instances.instance_type IS 'PS (project supervisor) or MS (meta supervisor).';
+
+COMMENT ON COLUMN event_store.instances.status IS 'active, or stale once mark_stale_instances saw no heartbeat within its timeout.';
+
+COMMENT ON COLUMN event_store.instances.last_sequence_num IS 'Stream head: the last sequence number handed out (0 = no events yet).';
+
+CREATE FUNCTION event_store.list_instances(p_status text DEFAULT NULL::text) RETURNS SETOF event_store.instances
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_status NOT IN ('active', 'stale') THEN
+        RAISE EXCEPTION 'invalid status "%": must be active or stale', p_status
+            USING ERRCODE = 'ES006', HINT = 'Pass ''active'', ''stale'', or NULL for all instances.';
+    END IF;
+    RETURN QUERY
+    SELECT *
+      FROM event_store.instances i
+     WHERE p_status IS NULL OR i.status = p_status
+     ORDER BY i.last_heartbeat_at DESC, i.instance_id;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.list_instances(p_status text) IS 'List registered instances (all, or only p_status = active/stale), most recent heartbeat first; last_sequence_num is each stream''s head. Errors: ES006 invalid status.';
+
+CREATE FUNCTION event_store.mark_stale_instances(p_timeout interval DEFAULT '00:02:00'::interval) RETURNS TABLE(instance_id text, last_heartbeat_at timestamp with time zone, event_id uuid, sequence_num bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_candidate text;
+    v_instance  record;
+    v_event     record;
+BEGIN
+    IF p_timeout IS NULL OR p_timeout < interval '0' OR p_timeout > interval '100 years' THEN
+        RAISE EXCEPTION 'timeout must be an interval from 0 to 100 years, got %', coalesce(p_timeout::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'For example interval ''120 seconds''.';
+    END IF;
+
+    FOR v_candidate IN
+        SELECT i.instance_id
+          FROM event_store.instances i
+         WHERE i.status = 'active' AND i.last_heartbeat_at < clock_timestamp() - p_timeout
+         ORDER BY i.instance_id
+    LOOP
+        CONTINUE WHEN NOT event_store._try_lock_stream(v_candidate);   -- busy stream: next call
+        SELECT i.instance_id, i.last_heartbeat_at
+          INTO v_instance
+          FROM event_store.instances i
+         WHERE i.instance_id = v_candidate
+           AND i.status = 'active' AND i.last_heartbeat_at < clock_timestamp() - p_timeout
+           FOR NO KEY UPDATE SKIP LOCKED;
+        CONTINUE WHEN NOT FOUND;                     -- heartbeat since, marked by another caller, or busy
+        UPDATE event_store.instances i SET status = 'stale' WHERE i.instance_id = v_instance.instance_id;
+        SELECT * INTO v_event
+          FROM event_store.emit_event(
+                   v_instance.instance_id, 'instance_stale',
+                   jsonb_build_object('last_heartbeat_at', to_jsonb(v_instance.last_heartbeat_at),
+                                      'timeout_seconds', extract(epoch FROM p_timeout)));
+        instance_id := v_instance.instance_id;
+        last_heartbeat_at := v_instance.last_heartbeat_at;
+        event_id := v_event.event_id;
+        sequence_num := v_event.sequence_num;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.mark_stale_instances(p_timeout interval) IS 'Mark active instances with no heartbeat within p_timeout (default 120 seconds) as stale, emit one instance_stale event each, and return (instance_id, last_heartbeat_at, event_id, sequence_num). Safe to call often and concurrently. Errors: ES006 invalid timeout.';
+
+CREATE FUNCTION event_store.query_events(p_instance_id text DEFAULT NULL::text, p_event_types text[] DEFAULT NULL::text[], p_start_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_end_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_keyword text DEFAULT NULL::text, p_limit integer DEFAULT 100, p_offset integer DEFAULT 0, p_after_sequence bigint DEFAULT NULL::bigint) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    SET jit TO 'off'
+    AS $_$
+DECLARE
+    v_head    bigint;
+    v_after   bigint := coalesce(p_after_sequence, 0);
+    v_kw      text := nullif(lower(p_keyword), '');
+    v_kw_json text;
+    v_exact   text;
+    v_like    text;
+    v_where   text := '';
+    v_total   bigint;
+    v_seqscan text;
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION 'invalid limit %: must be between 1 and 1000', coalesce(p_limit::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Page through more events with p_offset or p_after_sequence.';
+    END IF;
+    IF p_offset IS NULL OR p_offset < 0 THEN
+        RAISE EXCEPTION 'invalid offset %: must be 0 or more', coalesce(p_offset::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Pass 0 for the first page.';
+    END IF;
+    IF p_after_sequence < 0 THEN
+        RAISE EXCEPTION 'invalid after_sequence %: must be 0 or more', p_after_sequence
+            USING ERRCODE = 'ES006', HINT = 'Pass the last sequence_num of the previous page, or NULL.';
+    END IF;
+    PERFORM event_store._check_date_range(p_start_date, p_end_date);
+    IF p_event_types IS NOT NULL THEN
+        PERFORM event_store._check_event_types(p_event_types);
+        v_where := v_where || ' AND e.event_type = ANY ($2)';
+    END IF;
+    IF p_start_date IS NOT NULL THEN
+        v_where := v_where || ' AND e."timestamp" >= $3';
+    END IF;
+    IF p_end_date IS NOT NULL THEN
+        v_where := v_where || ' AND e."timestamp" <= $4';
+    END IF;
+
+    IF p_instance_id IS NULL THEN
+        IF p_after_sequence IS NOT NULL THEN
+            RAISE EXCEPTION 'after_sequence needs an instance_id'
+                USING ERRCODE = 'ES006',
+                      HINT = 'Sequence numbers are per instance: pass p_instance_id, or page with p_offset.';
+        END IF;
+        IF length(v_kw) < 3 THEN
+            RAISE EXCEPTION 'keyword "%" is too short to search all instances: use 3 or more characters', p_keyword
+                USING ERRCODE = 'ES006', HINT = 'Lengthen the keyword, or pass p_instance_id to search one instance.';
+        END IF;
+    ELSE
+        v_head := event_store._instance_head(p_instance_id);
+        v_where := ' AND e.instance_id = $1' || v_where;
+        IF p_after_sequence IS NOT NULL THEN
+            v_where := v_where || ' AND e.sequence_num > $8';
+        END IF;
+    END IF;
+
+    IF v_kw IS NOT NULL THEN
+        v_kw_json := to_jsonb(v_kw)::text;
+        v_kw_json := substr(v_kw_json, 2, length(v_kw_json) - 2);       -- JSON-escaped, unquoted
+        IF v_head <= 2000 THEN
+            v_where := v_where || ' AND strpos(event_store._search_text(e.event_data, e.metadata), $6) > 0';
+        ELSE
+            v_like := '%' || replace(replace(replace(v_kw_json, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+            v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
+        END IF;
+        -- The match above runs on JSON text, so it is only a prefilter where that text is not the
+        -- values themselves: a keyword with ',', ' ', '[' or ']' can match the array's
+        -- punctuation, and any row holding an escape (\t, \n, \", \\) can match across it
+        -- ('tbug' in "fix\tbug"). Those rows are checked value by value, literally. Rows with an
+        -- escape are found on the stored JSON (a backslash in event_data::text or metadata::text,
+        -- keys included: a superset), which costs a quarter of computing _search_text again.
+        v_exact := ' EXISTS (SELECT FROM jsonb_path_query(jsonb_build_array(e.event_data, e.metadata), ''strict $.**'') v'
+                   || ' WHERE jsonb_typeof(v) NOT IN (''object'', ''array'', ''null'')'
+                   || ' AND strpos(lower(v #>> ''{}''), $5) > 0)';
+        IF v_kw ~ '[],[ ]' THEN
+            v_where := v_where || ' AND' || v_exact;
+        ELSE
+            v_where := v_where || ' AND (strpos(e.event_data::text || e.metadata::text, ''\'') = 0 OR'
+                               || v_exact || ')';
+        END IF;
+    END IF;
+
+    IF p_instance_id IS NOT NULL AND v_where = ' AND e.instance_id = $1' THEN
+        -- One instance, no filter: the head counts the matches, the page is a key range.
+        v_total := greatest(v_head - v_after, 0);
+        RETURN QUERY
+        SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
+               e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
+               v_total, v_total > p_offset::bigint + p_limit
+          FROM event_store.events e
+         WHERE e.instance_id = p_instance_id
+           AND e.sequence_num > v_after + p_offset AND e.sequence_num <= v_after + p_offset + p_limit
+         ORDER BY e.sequence_num;
+        RETURN;
+    END IF;
+
+    IF p_instance_id IS NULL AND v_where = '' THEN
+        -- All instances, no filter: the heads count the events, the index gives the page.
+        SELECT coalesce(sum(i.last_sequence_num), 0) INTO v_total FROM event_store.instances i;
+        RETURN QUERY
+        SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
+               e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
+               v_total, v_total > p_offset::bigint + p_limit
+          FROM event_store.events e
+         ORDER BY e.global_position
+         LIMIT p_limit OFFSET p_offset;
+        RETURN;
+    END IF;
+
+    IF v_like IS NOT NULL THEN
+        -- Keep the keyword on the trigram index: its per-row recheck (_search_text, ~2 µs) is
+        -- invisible to the planner, which, once ANALYZE knows a keyword is common, prefers a
+        -- sequential scan computing _search_text for every event (10M events: 12 s instead of < 1 s).
+        v_seqscan := current_setting('enable_seqscan');
+        PERFORM pg_catalog.set_config('enable_seqscan', 'off', true);
+    END IF;
+    RETURN QUERY EXECUTE format(
+        'WITH m AS MATERIALIZED (SELECT %s AS k, e.event_id AS id FROM event_store.events e WHERE true %s),
+              t AS (SELECT count(*) AS n FROM m),
+              p AS (SELECT m.k, m.id FROM m ORDER BY m.k LIMIT $9 OFFSET $10)
+         SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
+                e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
+                t.n, t.n > $10::bigint + $9
+           FROM p JOIN event_store.events e ON %s CROSS JOIN t
+          ORDER BY p.k',
+        CASE WHEN p_instance_id IS NULL THEN 'e.global_position' ELSE 'e.sequence_num' END,
+        v_where,
+        CASE WHEN p_instance_id IS NULL THEN 'e.event_id = p.id'
+             ELSE 'e.instance_id = $1 AND e.sequence_num = p.k' END)
+    USING p_instance_id, p_event_types, p_start_date, p_end_date, v_kw, v_kw_json, v_like,
+          p_after_sequence, p_limit, p_offset;
+    IF v_seqscan IS NOT NULL THEN
+        PERFORM pg_catalog.set_config('enable_seqscan', v_seqscan, true);
+    END IF;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint) IS 'Events matching every given filter, one page: p_instance_id (NULL = all instances), p_event_types (registered types), p_start_date/p_end_date (inclusive), p_keyword (case-insensitive literal substring of data or metadata values; 3+ characters across all instances), p_limit 1-1000, p_offset >= 0, p_after_sequence (one instance: keyset paging, sequence_num > it). Rows in sequence order (global_position across instances) with total_count (all matches) and has_more. Errors: ES001 unknown event type, ES002 unknown instance, ES006 invalid argument.';
+
+CREATE TABLE event_store.event_types (
+    event_type text NOT NULL,
+    category text NOT NULL,
+    description text NOT NULL,
+    data_schema jsonb DEFAULT '{"type": "object"}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    validator jsonpath GENERATED ALWAYS AS (event_store._schema_predicate(data_schema)) STORED,
+    CONSTRAINT event_types_category_format CHECK ((category ~ '^[a-z][a-z0-9_]{0,62}$'::text)),
+    CONSTRAINT event_types_data_schema_object CHECK ((jsonb_typeof(data_schema) = 'object'::text)),
+    CONSTRAINT event_types_description_not_blank CHECK ((btrim(description) <> ''::text)),
+    CONSTRAINT event_types_event_type_format CHECK ((event_type ~ '^[a-z][a-z0-9_]{0,62}$'::text))
+);
+
+COMMENT ON TABLE event_store.event_types IS 'Registry of event types. emit_event accepts only these and validates event_data against data_schema. Add types with register_event_type(), no DDL needed.';
+
+COMMENT ON COLUMN event_store.event_types.data_schema IS 'JSON Schema subset: type object, required (array of field names), properties {field: {type: string|integer|number|boolean|array|object, enum, minimum, maximum}}. Fields not listed are allowed.';
+
+COMMENT ON COLUMN event_store.event_types.validator IS 'data_schema compiled to a jsonpath predicate: event_data @@ validator is the fast path of validation.';
+
+CREATE FUNCTION event_store.register_event_type(p_event_type text, p_category text, p_description text, p_data_schema jsonb DEFAULT '{"type": "object"}'::jsonb) RETURNS SETOF event_store.event_types
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+DECLARE
+    v_existing event_store.event_types;
+BEGIN
+    IF p_event_type IS NULL OR p_event_type !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+        RAISE EXCEPTION 'invalid event_type %: use 1-63 characters of a-z, 0-9 and "_", starting with a letter',
+                        coalesce(quote_literal(p_event_type), 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'For example ''review_requested''.';
+    END IF;
+    IF p_category IS NULL OR p_category !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+        RAISE EXCEPTION 'invalid category %: use 1-63 characters of a-z, 0-9 and "_", starting with a letter',
+                        coalesce(quote_literal(p_category), 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Reuse a category such as ''epic'', ''testing'' or ''git'', or name a new one.';
+    END IF;
+    IF p_description IS NULL OR btrim(p_description) = '' THEN
+        RAISE EXCEPTION 'description must not be empty'
+            USING ERRCODE = 'ES006', HINT = 'Say in one sentence when the event is emitted.';
+    END IF;
+    PERFORM event_store._check_data_schema(p_data_schema);
+
+    SELECT * INTO v_existing FROM event_store.event_types t WHERE t.event_type = p_event_type FOR UPDATE;
+    IF FOUND THEN
+        IF (v_existing.category, v_existing.description, v_existing.data_schema)
+           IS DISTINCT FROM (p_category, p_description, p_data_schema) THEN
+            RAISE EXCEPTION 'event type "%" already exists with a different definition', p_event_type
+                USING ERRCODE = 'ES006',
+                      HINT = 'Event types are not redefined once events may use them; register a new name '
+                             '(e.g. with a _v2 suffix).';
+        END IF;
+        RETURN NEXT v_existing;
+        RETURN;
+    END IF;
+
+    RETURN QUERY
+    INSERT INTO event_store.event_types (event_type, category, description, data_schema)
+    VALUES (p_event_type, p_category, p_description, p_data_schema)
+    RETURNING *;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store.register_event_type(p_event_type text, p_category text, p_description text, p_data_schema jsonb) IS 'Admin: add an event type without DDL and return its row. p_event_type and p_category: lower-case names; p_data_schema: JSON Schema subset (type object, required, properties with type/enum/minimum/maximum). Registering an identical definition again is a no-op. Errors: ES006 invalid argument or a different definition under an existing name.';
+
+CREATE FUNCTION event_store.register_instance(p_instance_id text, p_instance_type text, p_project text, p_metadata jsonb DEFAULT NULL::jsonb) RETURNS SETOF event_store.instances
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_data jsonb;
+BEGIN
+    PERFORM event_store._check_instance_id(p_instance_id);
+    IF p_instance_type IS NULL OR p_instance_type NOT IN ('PS', 'MS') THEN
+        RAISE EXCEPTION 'invalid instance_type %: must be PS or MS', coalesce(quote_literal(p_instance_type), 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Use ''PS'' for a project supervisor or ''MS'' for a meta supervisor.';
+    END IF;
+    IF p_project IS NULL OR p_project !~ '\S' THEN
+        RAISE EXCEPTION 'project must not be empty'
+            USING ERRCODE = 'ES006', HINT = 'Pass the name of the project the instance supervises.';
+    END IF;
+    IF p_metadata IS NOT NULL AND jsonb_typeof(p_metadata) <> 'object' THEN
+        RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(p_metadata)
+            USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"host": "odin"}, or NULL.';
+    END IF;
+
+    PERFORM event_store._lock_stream(p_instance_id);     -- before the row, like every emit
+    INSERT INTO event_store.instances AS i
+           (instance_id, instance_type, project, status, registered_at, last_heartbeat_at, metadata)
+    VALUES (p_instance_id, p_instance_type, p_project, 'active', clock_timestamp(), clock_timestamp(),
+            coalesce(p_metadata, '{}'))
+    ON CONFLICT (instance_id) DO UPDATE
+       SET instance_type     = excluded.instance_type,
+           project           = excluded.project,
+           status            = 'active',
+           last_heartbeat_at = excluded.last_heartbeat_at,
+           metadata          = coalesce(p_metadata, i.metadata);
+
+    v_data := jsonb_build_object('instance_type', p_instance_type, 'project', p_project);
+    IF p_metadata IS NOT NULL THEN
+        v_data := v_data || jsonb_build_object('metadata', p_metadata);
+    END IF;
+    PERFORM event_store.emit_event(p_instance_id, 'instance_registered', v_data);
+
+    RETURN QUERY SELECT * FROM event_store.instances i WHERE i.instance_id = p_instance_id;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.register_instance(p_instance_id text, p_instance_type text, p_project text, p_metadata jsonb) IS 'Create or re-activate an instance and emit instance_registered; returns the instance row. p_instance_type: PS or MS. p_project: non-empty project name. p_metadata: optional JSON object (kept as is when NULL on re-registration). Errors: ES006 invalid argument.';
+
+CREATE FUNCTION event_store.replay_events(p_instance_id text, p_to_sequence_num bigint DEFAULT NULL::bigint) RETURNS TABLE(final_state jsonb, events_replayed bigint, duration_ms numeric)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+DECLARE
+    v_started timestamptz := clock_timestamp();
+    v_replay  record;
+    -- Read from the database's own settings (ALTER DATABASE ... SET), not the session's: a
+    -- reader must not be able to make this definer function write snapshots at will.
+    v_every   text := (SELECT nullif(substr(c, length('event_store.snapshot_every=') + 1), '')
+                         FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
+                        WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d
+                                                WHERE d.datname = current_database())
+                          AND s.setrole = 0 AND c LIKE 'event_store.snapshot\_every=%'
+                        LIMIT 1);
+BEGIN
+    IF v_every !~ '^[0-9]{1,18}$' THEN
+        RAISE EXCEPTION 'invalid setting event_store.snapshot_every "%": must be a whole number', v_every
+            USING ERRCODE = 'ES006', HINT = 'Set it to the number of events between automatic snapshots, or 0 for none.';
+    END IF;
+    v_replay := event_store._replay(p_instance_id, p_to_sequence_num);
+    IF v_every::bigint > 0 AND v_replay.events_replayed >= v_every::bigint
+       AND v_replay.to_sequence_num > 0 AND NOT current_setting('transaction_read_only')::boolean THEN
+        PERFORM event_store._store_snapshot(p_instance_id, v_replay.acc);
+    END IF;
+    RETURN QUERY
+    SELECT event_store._fold_final(v_replay.acc), v_replay.events_replayed,
+           round(extract(epoch FROM clock_timestamp() - v_started) * 1000, 3);
+END
+$_$;
+
+COMMENT ON FUNCTION event_store.replay_events(p_instance_id text, p_to_sequence_num bigint) IS 'Fold an instance''s events up to and including p_to_sequence_num (NULL = all) into its state; returns (final_state, events_replayed = events read in this call, duration_ms). Starts from the newest usable snapshot. Takes a snapshot automatically when the database setting event_store.snapshot_every = N > 0 (ALTER DATABASE ... SET) and at least N events were read. Errors: ES002 unknown instance, ES006 invalid argument or setting.';
+
+CREATE AGGREGATE event_store.fold_state(event_store.events) (
+    SFUNC = array_append,
+    STYPE = event_store.events[],
+    INITCOND = '{}',
+    FINALFUNC = event_store._fold_state_final
+);
+
+COMMENT ON AGGREGATE event_store.fold_state(event_store.events) IS 'Fold an instance''s events, in sequence order, into the jsonb state a supervisor resumes from (status, current epic, epics, tests, validations, git, deployments, context window, checkpoints, planning); use with ORDER BY sequence_num. Unknown event types only count. Errors: none.';
+
+ALTER TABLE event_store.events ALTER COLUMN global_position ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME event_store.events_global_position_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE event_store.snapshots ALTER COLUMN snapshot_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME event_store.snapshots_snapshot_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE ONLY event_store.event_types
+    ADD CONSTRAINT event_types_pkey PRIMARY KEY (event_type);
+
+ALTER TABLE ONLY event_store.events
+    ADD CONSTRAINT events_instance_sequence_unique UNIQUE (instance_id, sequence_num);
+
+ALTER TABLE ONLY event_store.events
+    ADD CONSTRAINT events_pkey PRIMARY KEY (event_id);
+
+ALTER TABLE ONLY event_store.instances
+    ADD CONSTRAINT instances_pkey PRIMARY KEY (instance_id);
+
+ALTER TABLE ONLY event_store.snapshots
+    ADD CONSTRAINT snapshots_instance_version_sequence_unique UNIQUE (instance_id, fold_version, sequence_num);
+
+ALTER TABLE ONLY event_store.snapshots
+    ADD CONSTRAINT snapshots_pkey PRIMARY KEY (snapshot_id);
+
+CREATE INDEX events_event_type_timestamp_idx ON event_store.events USING btree (event_type, "timestamp" DESC);
+
+CREATE INDEX events_global_position_idx ON event_store.events USING btree (global_position);
+
+COMMENT ON INDEX event_store.events_global_position_idx IS 'All events in global order: query_events across instances without filters, catch-up reads.';
+
+CREATE INDEX events_instance_created_at_idx ON event_store.events USING btree (instance_id, created_at DESC);
+
+CREATE INDEX events_instance_type_timestamp_idx ON event_store.events USING btree (instance_id, event_type, "timestamp") INCLUDE (sequence_num);
+
+COMMENT ON INDEX event_store.events_instance_type_timestamp_idx IS 'One instance''s events by type and time (with sequence_num): filtered reads and per-type counts.';
+
+CREATE INDEX events_search_trgm_idx ON event_store.events USING gin (instance_id, event_store._search_text(event_data, metadata) event_store.gin_trgm_ops);
+
+COMMENT ON INDEX event_store.events_search_trgm_idx IS 'GIN over (instance_id, trigrams of _search_text(event_data, metadata)): keyword search of query_events, across all instances or within one.';
+
+CREATE INDEX events_timestamp_idx ON event_store.events USING btree ("timestamp" DESC);
+
+CREATE INDEX snapshots_event_id_idx ON event_store.snapshots USING btree (event_id);
+
+CREATE TRIGGER events_immutable_row BEFORE DELETE OR UPDATE ON event_store.events FOR EACH ROW EXECUTE FUNCTION event_store._refuse_event_change();
+
+COMMENT ON TRIGGER events_immutable_row ON event_store.events IS 'Raises ES005 on UPDATE or DELETE (see _refuse_event_change).';
+
+CREATE TRIGGER events_immutable_truncate BEFORE TRUNCATE ON event_store.events FOR EACH STATEMENT EXECUTE FUNCTION event_store._refuse_event_change();
+
+COMMENT ON TRIGGER events_immutable_truncate ON event_store.events IS 'Raises ES005 on TRUNCATE, which row triggers do not see.';
+
+CREATE TRIGGER events_immutable_whole_stream AFTER DELETE ON event_store.events FOR EACH STATEMENT EXECUTE FUNCTION event_store._refuse_partial_delete();
+
+COMMENT ON TRIGGER events_immutable_whole_stream ON event_store.events IS 'Raises ES005 unless a permitted DELETE removed every event of its instance.';
+
+CREATE TRIGGER instances_check_row BEFORE INSERT ON event_store.instances FOR EACH ROW EXECUTE FUNCTION event_store._check_instance_row();
+
+COMMENT ON TRIGGER instances_check_row ON event_store.instances IS 'Enforces the row rules on INSERT.';
+
+CREATE TRIGGER instances_check_row_update AFTER UPDATE OF instance_id, instance_type, project, status, metadata ON event_store.instances FOR EACH ROW EXECUTE FUNCTION event_store._check_instance_row();
+
+COMMENT ON TRIGGER instances_check_row_update ON event_store.instances IS 'Enforces the row rules on UPDATEs of the checked columns; stream-head bumps skip it without a row lock.';
+
+ALTER TABLE ONLY event_store.events
+    ADD CONSTRAINT events_event_type_fkey FOREIGN KEY (event_type) REFERENCES event_store.event_types(event_type);
+
+ALTER TABLE ONLY event_store.events
+    ADD CONSTRAINT events_instance_id_fkey FOREIGN KEY (instance_id) REFERENCES event_store.instances(instance_id);
+
+ALTER TABLE ONLY event_store.snapshots
+    ADD CONSTRAINT snapshots_event_id_fkey FOREIGN KEY (event_id) REFERENCES event_store.events(event_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY event_store.snapshots
+    ADD CONSTRAINT snapshots_instance_id_fkey FOREIGN KEY (instance_id) REFERENCES event_store.instances(instance_id) ON DELETE CASCADE;
+
+GRANT USAGE ON SCHEMA event_store TO event_store_reader;
+GRANT USAGE ON SCHEMA event_store TO event_store_writer;
+GRANT USAGE ON SCHEMA event_store TO event_store_admin;
+
+REVOKE ALL ON TYPE event_store._fold_acc FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._bump_head(p_instance_id text, p_count integer, p_expected_sequence bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._check_data_schema(p_schema jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._check_date_range(p_start_date timestamp with time zone, p_end_date timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._check_emit_arguments(p_instance_id text, p_metadata jsonb, p_expected_sequence bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._check_event_types(p_event_types text[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._check_instance_id(p_instance_id text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._check_instance_row() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._closest_event_types(p_name text, p_limit integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._edit_distance(p_a text, p_b text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._fold_apply(p_acc event_store._fold_acc, p_events event_store.events[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._fold_final(p_acc event_store._fold_acc) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._fold_initial() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._fold_state_final(p_events event_store.events[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._fold_version() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._instance_head(p_instance_id text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._instance_not_found(p_instance_id text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._lock_stream(p_instance_id text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._refuse_event_change() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._refuse_partial_delete() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._schema_predicate(p_schema jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._search_text(p_event_data jsonb, p_metadata jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._sequence_conflict(p_instance_id text, p_expected bigint, p_actual bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._store_snapshot(p_instance_id text, p_acc event_store._fold_acc) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._try_lock_stream(p_instance_id text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._validate_event(p_event_type text, p_event_data jsonb, p_where text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store.aggregate_events_by_type(p_instance_id text, p_start_date timestamp with time zone, p_end_date timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.aggregate_events_by_type(p_instance_id text, p_start_date timestamp with time zone, p_end_date timestamp with time zone) TO event_store_reader;
+
+REVOKE ALL ON FUNCTION event_store.count_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_after_sequence bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.count_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_after_sequence bigint) TO event_store_reader;
+
+REVOKE ALL ON FUNCTION event_store.create_snapshot(p_instance_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.create_snapshot(p_instance_id text) TO event_store_writer;
+
+REVOKE ALL ON FUNCTION event_store.delete_events_for_instance(p_instance_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.delete_events_for_instance(p_instance_id text) TO event_store_admin;
+
+REVOKE ALL ON FUNCTION event_store.emit_event(p_instance_id text, p_event_type text, p_event_data jsonb, p_metadata jsonb, p_event_id uuid, p_expected_sequence bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.emit_event(p_instance_id text, p_event_type text, p_event_data jsonb, p_metadata jsonb, p_event_id uuid, p_expected_sequence bigint) TO event_store_writer;
+
+REVOKE ALL ON FUNCTION event_store.emit_events(p_instance_id text, p_events jsonb, p_expected_sequence bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.emit_events(p_instance_id text, p_events jsonb, p_expected_sequence bigint) TO event_store_writer;
+
+REVOKE ALL ON FUNCTION event_store.get_event_by_id(p_event_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.get_event_by_id(p_event_id uuid) TO event_store_reader;
+
+REVOKE ALL ON FUNCTION event_store.get_event_count(p_instance_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.get_event_count(p_instance_id text) TO event_store_reader;
+
+REVOKE ALL ON FUNCTION event_store.get_latest_events(p_instance_id text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.get_latest_events(p_instance_id text, p_limit integer) TO event_store_reader;
+
+REVOKE ALL ON FUNCTION event_store.heartbeat(p_instance_id text, p_context_percent numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.heartbeat(p_instance_id text, p_context_percent numeric) TO event_store_writer;
+
+REVOKE ALL ON FUNCTION event_store.list_event_types(p_category text) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.list_event_types(p_category text) TO event_store_reader;
+
+REVOKE ALL ON FUNCTION event_store.list_instances(p_status text) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.list_instances(p_status text) TO event_store_reader;
+
+REVOKE ALL ON FUNCTION event_store.mark_stale_instances(p_timeout interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.mark_stale_instances(p_timeout interval) TO event_store_writer;
+
+REVOKE ALL ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint) TO event_store_reader;
+
+REVOKE ALL ON FUNCTION event_store.register_event_type(p_event_type text, p_category text, p_description text, p_data_schema jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.register_event_type(p_event_type text, p_category text, p_description text, p_data_schema jsonb) TO event_store_admin;
+
+REVOKE ALL ON FUNCTION event_store.register_instance(p_instance_id text, p_instance_type text, p_project text, p_metadata jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.register_instance(p_instance_id text, p_instance_type text, p_project text, p_metadata jsonb) TO event_store_writer;
+
+REVOKE ALL ON FUNCTION event_store.replay_events(p_instance_id text, p_to_sequence_num bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.replay_events(p_instance_id text, p_to_sequence_num bigint) TO event_store_reader;
+
+REVOKE ALL ON FUNCTION event_store.fold_state(event_store.events) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.fold_state(event_store.events) TO event_store_reader;
+
