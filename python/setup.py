@@ -18,7 +18,7 @@ from setuptools.command.build_py import build_py
 from setuptools.command.sdist import sdist
 
 HERE = Path(__file__).resolve().parent
-PROJECT_FILES = ("sqitch.plan", "sqitch.conf", "deploy", "revert", "verify")
+PROJECT_FILES = ("sqitch.plan", "sqitch.conf", "deploy", "revert", "verify", "proxy")
 
 
 def _sqitch_source() -> Path:

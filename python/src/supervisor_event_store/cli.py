@@ -124,6 +124,11 @@ def _store(args: argparse.Namespace) -> EventStore:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    if args.action == "up" and args.shards:
+        with _stdout_to_stderr():
+            dsns = cluster.Topology().up(args.shards, replica=args.replica)
+        print(_dump(dsns) if args.json else "\n".join(f"{name}: {value}" for name, value in dsns.items()))
+        return 0
     if args.action == "up":
         with _stdout_to_stderr():
             dsn = cluster.up()
@@ -131,10 +136,11 @@ def cmd_db(args: argparse.Namespace) -> int:
         line = f"database ready: {dsn}"
     elif args.action == "down":
         cluster.stop()
+        cluster.Topology().down()  # the shards, proxy and standby of `db up --shards`, if any
         result, line = {"status": "stopped"}, "local cluster stopped"
     elif args.action == "status":
-        result = {"status": cluster.status()}
-        line = result["status"]
+        result = {"status": cluster.status(), "topology": cluster.Topology().status()}
+        line = "\n".join(result.values())
     else:
         result = {"dsn": args.dsn or cluster.resolve_dsn()}
         line = result["dsn"]
@@ -387,6 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = command("db", cmd_db, "the project-local cluster: up (start and deploy), down, status, url")
     db.add_argument("action", choices=["up", "down", "status", "url"])
+    cluster.add_topology_options(db)
 
     deploy = command("deploy", cmd_deploy, "sqitch deploy --verify to a database")
     deploy.add_argument("--target", help="database URL (default: the resolved one)")

@@ -36,6 +36,7 @@ import contextlib
 import errno
 import glob
 import hashlib
+import json
 import os
 import pwd
 import shutil
@@ -239,10 +240,15 @@ class LocalCluster:
     ``settings`` are extra server settings (``-c name=value``) for every start.
     """
 
-    def __init__(self, root: Path, *, port: int | None = None, settings: dict[str, str] | None = None) -> None:
+    def __init__(self, root: Path, *, port: int | None = None, settings: dict[str, str] | None = None,
+                 env_port: bool = True) -> None:
         self.root = root
         self._pinned = port
+        self._env_port = env_port  # False for the servers of a topology: one pinned port cannot serve them all
         self.settings = dict(settings or {})
+
+    def _pin(self) -> int | None:
+        return self._pinned or (_pinned_port() if self._env_port else None)
 
     # Paths, always resolved: pg_ctl runs as postgres, who may not traverse the unresolved path.
     @property
@@ -276,7 +282,7 @@ class LocalCluster:
         lines = self._pid_file_lines()
         if self.pid() is not None and len(lines) > 3 and lines[3].strip().isdigit():
             return int(lines[3])
-        pinned = self._pinned or _pinned_port()
+        pinned = self._pin()
         if pinned:
             return pinned
         return self._remembered_port() or DEFAULT_PORT
@@ -330,7 +336,7 @@ class LocalCluster:
             raise ClusterError(f"initdb failed: {result.stderr.strip() or result.stdout.strip()}")
 
     def _candidate_ports(self) -> list[int]:
-        pinned = self._pinned or _pinned_port()
+        pinned = self._pin()
         if pinned:
             return [pinned]
         first = self._remembered_port()
@@ -342,7 +348,7 @@ class LocalCluster:
         """Initialise if needed and start; a busy pinned port is an error, not a hang."""
         if self.is_running():
             return
-        pinned = self._pinned or _pinned_port()
+        pinned = self._pin()
         if pinned and _port_busy(pinned):
             raise ClusterError(
                 f"port {pinned} on 127.0.0.1 is already in use by another program; "
@@ -564,9 +570,10 @@ def sqitch_target(dsn: str) -> str:
     return f"db:pg:{dbname}"
 
 
-def sqitch(command: list[str], dsn: str) -> None:
+def sqitch(command: list[str], dsn: str, *, project: Path | None = None) -> None:
     ensure_tools(["sqitch", "psql"])
-    result = subprocess.run(["sqitch", "--chdir", str(sqitch_dir()), *command, sqitch_target(dsn)], check=False)
+    top = project or sqitch_dir()
+    result = subprocess.run(["sqitch", "--chdir", str(top), *command, sqitch_target(dsn)], check=False)
     if result.returncode != 0:
         raise ClusterError(f"sqitch {' '.join(command)} failed on {describe_dsn(dsn)}")
 
@@ -596,12 +603,124 @@ def status() -> str:
     return f"stopped (data in {local.describe()}; port {local.port()} when started)"
 
 
+
+# --- a local scale-out topology ---------------------------------------------------------------
+
+PARTITIONS = 16  # partitions of the proxy's map (a power of 2), spread over the shard servers
+
+
+def proxy_dir() -> Path:
+    """The proxy database's Sqitch project (``proxy/`` of the checkout, or the package's copy)."""
+    bundled = sqitch_dir() / "proxy"
+    if (bundled / "sqitch.plan").is_file():
+        return bundled
+    raise ClusterError("no proxy Sqitch project found (proxy/sqitch.plan)")
+
+
+class Topology:
+    """``db up --shards N [--replica]``: N shard servers (each an ordinary deployment of the
+    plan), a proxy server whose ``event_store`` functions route to them (PL/Proxy), and with
+    ``replica`` a streaming hot standby of shard 0. Each is a LocalCluster of its own under
+    ``<state_root>/topology/`` on a free port; ``topology.json`` says what runs."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root or state_root() / "topology"
+
+    def _member(self, name: str) -> LocalCluster:
+        return LocalCluster(self.root / name, env_port=False)
+
+    def _config_file(self) -> Path:
+        return self.root / "topology.json"
+
+    def config(self) -> dict[str, int | bool]:
+        try:
+            value: dict[str, int | bool] = json.loads(self._config_file().read_text())
+        except (OSError, ValueError):
+            return {}
+        return value
+
+    def shards(self) -> list[LocalCluster]:
+        return [self._member(f"shard{n}") for n in range(int(self.config().get("shards", 0)))]
+
+    @property
+    def proxy(self) -> LocalCluster:
+        return self._member("proxy")
+
+    @property
+    def standby(self) -> LocalCluster:
+        return self._member("standby0")
+
+    def members(self) -> list[LocalCluster]:
+        found = [*self.shards(), self.proxy]
+        return [*found, self.standby] if self.config().get("replica") else found
+
+    def up(self, shards: int, *, replica: bool = False) -> dict[str, object]:
+        if not 1 <= shards <= PARTITIONS:
+            raise ClusterError(f"--shards {shards}: use 1 to {PARTITIONS} shard servers")
+        ensure_tools(["initdb", "pg_ctl", "psql", "sqitch"])
+        running = self.config()
+        if running and (running.get("shards") != shards or bool(running.get("replica")) != replica):
+            raise ClusterError(
+                f"a topology of {running.get('shards')} shard(s){' with a replica' if running.get('replica') else ''} "
+                f"exists in {self.root}; stop and remove it first (event-store db down, then delete that folder)"
+            )
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._config_file().write_text(json.dumps({"shards": shards, "replica": replica}) + "\n")
+        shard_dsns = []
+        for member in self.shards():
+            member.start()
+            dsn = create_database(DEFAULT_DB, dsn=member.dsn())
+            sqitch(["deploy"], dsn)
+            shard_dsns.append(dsn)
+        proxy = self.proxy
+        proxy.start()
+        proxy_dsn = create_database(DEFAULT_DB, dsn=proxy.dsn())
+        sqitch(["deploy"], proxy_dsn, project=proxy_dir())
+        conninfos = [f"host=127.0.0.1 port={m.port()} dbname={DEFAULT_DB} user=postgres connect_timeout=2"
+                     for m in self.shards()]
+        array = ", ".join(f"'{c}'" for c in conninfos)
+        psql(proxy_dsn, f"SELECT event_store.configure_shards(ARRAY[{array}])")
+        result: dict[str, object] = {"proxy": proxy_dsn, "shards": shard_dsns}
+        if replica:
+            result["standby"] = self._start_standby(self.shards()[0])
+        return result
+
+    def _start_standby(self, primary: LocalCluster) -> str:
+        standby = self.standby
+        if not (standby.data / "PG_VERSION").is_file():
+            standby._prepare()
+            result = _run(_as_postgres([pg_bin("pg_basebackup"), "-D", str(standby.data), "-R", "-X", "stream",
+                                        "-d", f"host=127.0.0.1 port={primary.port()} user=postgres"]))
+            if result.returncode != 0:
+                raise ClusterError(f"pg_basebackup of shard0 failed: {result.stderr.strip()}")
+        standby.start()
+        return standby.dsn()
+
+    def down(self, *, remove: bool = False) -> None:
+        for member in reversed(self.members()):
+            member.remove() if remove else member.stop()
+        if remove:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def status(self) -> str:
+        if not self.config():
+            return "no topology"
+        return "; ".join(f"{m.root.name}: {'running ' + m.dsn() if m.is_running() else 'stopped'}"
+                         for m in self.members())
+
+def add_topology_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--shards", type=int, default=0, metavar="N",
+                        help="start N shard servers and a PL/Proxy proxy instead of one server")
+    parser.add_argument("--replica", action="store_true", help="with --shards: also a streaming standby of shard 0")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m supervisor_event_store.cluster", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("up", help="start the local cluster (unless DATABASE_URL/PG* say otherwise) and deploy")
+    up_cmd = sub.add_parser("up", help="start the local cluster (unless DATABASE_URL/PG* say otherwise) and deploy")
+    add_topology_options(up_cmd)
     sub.add_parser("start", help="start the local cluster only")
-    sub.add_parser("down", help="stop the local cluster")
+    sub.add_parser("down", help="stop the local cluster (and the shards, proxy and standby of up --shards)")
     sub.add_parser("status", help="say which server is used and whether it runs")
     url = sub.add_parser("url", help="print the DSN to use")
     url.add_argument("--db", default=None, help="database name (default: event_store)")
@@ -612,12 +731,15 @@ def main(argv: list[str] | None = None) -> int:
     deploy.add_argument("--target", default=None, help="DSN (default: the resolved one)")
     args = parser.parse_args(argv)
     try:
-        if args.command == "up":
+        if args.command == "up" and args.shards:
+            print(json.dumps(Topology().up(args.shards, replica=args.replica), indent=2))
+        elif args.command == "up":
             print(up())
         elif args.command == "start":
             start()
         elif args.command == "down":
             stop()
+            Topology().down()
         elif args.command == "status":
             print(status())
         elif args.command == "url":

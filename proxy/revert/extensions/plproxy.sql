@@ -1,0 +1,9 @@
+-- Revert supervisor_event_store_proxy:extensions/plproxy from pg
+
+BEGIN;
+
+
+DROP EXTENSION IF EXISTS plproxy;
+
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert supervisor_event_store_proxy:functions/get_event_count to pg
+
+BEGIN;
+
+DROP FUNCTION IF EXISTS event_store.get_event_count(text);
+
+COMMIT;

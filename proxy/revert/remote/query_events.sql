@@ -1,0 +1,7 @@
+-- Revert supervisor_event_store_proxy:remote/query_events to pg
+
+BEGIN;
+
+DROP FUNCTION IF EXISTS event_store_remote.query_events(text, text[], timestamp with time zone, timestamp with time zone, text, integer, integer, bigint);
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Verify supervisor_event_store_proxy:functions/replay_events on pg
+
+BEGIN;
+
+SELECT 1 / has_function_privilege('event_store_reader', 'event_store.replay_events(text, bigint)', 'execute')::int;
+
+ROLLBACK;

@@ -1,0 +1,7 @@
+-- Verify supervisor_event_store_proxy:schemas/event_store_remote on pg
+
+BEGIN;
+
+
+SELECT pg_catalog.has_schema_privilege('event_store_remote', 'usage');
+ROLLBACK;

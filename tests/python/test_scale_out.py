@@ -1,0 +1,139 @@
+"""Scale-out on this machine: two shard servers, a PL/Proxy proxy and a streaming standby of shard
+0, started by the cluster module's Topology (what `event-store db up --shards 2 --replica` runs).
+The client works unchanged against the proxy; each instance lives on exactly one shard; a shard
+that is down fails fast with ES010 naming it while the other shard's instances keep working."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from supervisor_event_store import EventStore, InvalidEventError, cluster
+from supervisor_event_store.errors import EventStoreError
+
+INSTANCES = [f"shard-PS-{n:02d}" for n in range(12)]
+
+
+@pytest.fixture(scope="module")
+def topology() -> Iterator[tuple[cluster.Topology, dict[str, Any]]]:
+    folder = Path(tempfile.mkdtemp(prefix="es-topology-"))
+    topo = cluster.Topology(folder / "topology")
+    try:
+        dsns = topo.up(2, replica=True)
+        yield topo, dsns
+    finally:
+        for member in topo.members():
+            member.remove()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def rows(dsn: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def partition(proxy: str, instance_id: str) -> int:
+    return int(rows(proxy, "SELECT event_store._partition(%s)", instance_id)[0][0])
+
+
+def test_each_instance_lives_on_the_shard_its_partition_names(topology: Any) -> None:
+    _, dsns = topology
+    with EventStore(dsns["proxy"]) as store:
+        for instance in INSTANCES:
+            store.register_instance(instance, "PS", "scale")
+            store.emit_event(instance, "epic_started", {"epic_id": f"E-{instance}"})
+            batch = [{"event_type": "test_passed", "event_data": {"test_suite": "unit"}}] * 3
+            store.emit_events(instance, batch)
+    counts = "SELECT instance_id, count(*) FROM event_store.events GROUP BY 1"
+    on_shard = [dict(rows(shard, counts)) for shard in dsns["shards"]]
+    for instance in INSTANCES:
+        owner = partition(dsns["proxy"], instance) % 2
+        assert on_shard[owner].get(instance) == 5
+        assert instance not in on_shard[1 - owner]
+    assert all(on_shard), "with 12 instances both shards hold some"
+
+
+def test_the_client_works_unchanged_through_the_proxy(topology: Any) -> None:
+    _, dsns = topology
+    with EventStore(dsns["proxy"]) as store:
+        instance = "proxy-PS-api"
+        store.register_instance(instance, "PS", "api")
+        first = store.emit_event(instance, "epic_started", {"epic_id": "E-9"})
+        store.emit_event(instance, "test_failed", {"test_suite": "unit", "failed_count": 2})
+        assert store.get_event_count(instance) == 3
+        assert [e.sequence_num for e in store.get_latest_events(instance, limit=2)] == [3, 2]
+        page = store.query_events(instance, event_types=["test_failed"])
+        assert [e.event_type for e in page.events] == ["test_failed"]
+        assert store.get_event_by_id(first.event_id) is not None
+        state = store.replay_events(instance).final_state
+        assert state["current_epic"]["epic_id"] == "E-9"
+        assert state["last_sequence_num"] == 3
+        # fleet-wide calls: merged over both shards
+        listed = {i.instance_id for i in store.list_instances()}
+        assert instance in listed
+        assert set(INSTANCES) <= listed
+        direct = sum(int(rows(s, "SELECT count(*) FROM event_store.events")[0][0]) for s in dsns["shards"])
+        assert store.query_events(limit=1).total_count == direct
+        counts = {c.event_type: c.event_count for c in store.aggregate_events_by_type()}
+        assert sum(counts.values()) == direct
+        everything = store.query_events(limit=50)
+        assert everything.total_count == direct
+        stamps = [(e.timestamp, e.instance_id, e.sequence_num) for e in everything.events]
+        assert stamps == sorted(stamps)
+        # a shard's error comes through as the shard raised it
+        with pytest.raises(InvalidEventError) as caught:
+            store.emit_event(instance, "epic_strated", {"epic_id": "E-9"})
+        assert caught.value.message == 'unknown event_type "epic_strated"'
+        assert caught.value.hint
+        assert caught.value.hint.startswith('Did you mean "epic_started"')
+
+
+def test_reads_on_the_standby(topology: Any) -> None:
+    _, dsns = topology
+    shard0 = dsns["shards"][0]
+    instance = next(i for i in INSTANCES if partition(dsns["proxy"], i) % 2 == 0)
+    with EventStore(dsns["proxy"]) as store:
+        store.emit_event(instance, "commit_created", {"commit_sha": "abc1234", "message": "standby"})
+    lsn = rows(shard0, "SELECT pg_current_wal_lsn()::text")[0][0]
+    deadline = time.monotonic() + 10
+    while rows(dsns["standby"], "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", lsn)[0][0] is not True:
+        assert time.monotonic() < deadline, "the standby did not catch up in 10 s"
+        time.sleep(0.05)
+    assert rows(dsns["standby"], "SELECT pg_is_in_recovery()")[0][0] is True
+    with EventStore(dsns["standby"]) as replica, EventStore(shard0) as primary:
+        assert replica.replay_events(instance).final_state == primary.replay_events(instance).final_state
+        assert replica.query_events(instance).total_count == primary.query_events(instance).total_count
+
+
+def test_a_shard_that_is_down_fails_fast_and_names_itself(topology: Any) -> None:
+    topo, dsns = topology
+    down = topo.shards()[1]
+    on_down = next(i for i in INSTANCES if partition(dsns["proxy"], i) % 2 == 1)
+    on_up = next(i for i in INSTANCES if partition(dsns["proxy"], i) % 2 == 0)
+    down.stop()
+    try:
+        with EventStore(dsns["proxy"]) as store:
+            started = time.monotonic()
+            with pytest.raises(EventStoreError) as caught:
+                store.emit_event(on_down, "epic_started", {"epic_id": "E-down"})
+            assert time.monotonic() - started < 5
+            assert caught.value.sqlstate == "ES010"
+            assert f"127.0.0.1:{down.port()}" in caught.value.message
+            assert f"partition {partition(dsns['proxy'], on_down)}" in caught.value.message
+            # the other shard's instances keep working
+            assert store.emit_event(on_up, "epic_started", {"epic_id": "E-up"}).sequence_num > 1
+            with pytest.raises(EventStoreError) as fleet:
+                store.list_instances()
+            assert fleet.value.sqlstate == "ES010"
+            assert "all shards" in fleet.value.message
+    finally:
+        down.start()
+    with EventStore(dsns["proxy"]) as store:
+        assert store.emit_event(on_down, "epic_started", {"epic_id": "E-back"}).sequence_num > 1
