@@ -15,8 +15,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from supervisor_event_store import EventStore, InvalidEventError, cluster
-from supervisor_event_store.errors import EventStoreError
+from supervisor_event_store import EventStore, InvalidEventError, ShardUnavailableError, cluster
 
 INSTANCES = [f"shard-PS-{n:02d}" for n in range(12)]
 
@@ -121,7 +120,7 @@ def test_a_shard_that_is_down_fails_fast_and_names_itself(topology: Any) -> None
     try:
         with EventStore(dsns["proxy"]) as store:
             started = time.monotonic()
-            with pytest.raises(EventStoreError) as caught:
+            with pytest.raises(ShardUnavailableError) as caught:
                 store.emit_event(on_down, "epic_started", {"epic_id": "E-down"})
             assert time.monotonic() - started < 5
             assert caught.value.sqlstate == "ES010"
@@ -129,7 +128,7 @@ def test_a_shard_that_is_down_fails_fast_and_names_itself(topology: Any) -> None
             assert f"partition {partition(dsns['proxy'], on_down)}" in caught.value.message
             # the other shard's instances keep working
             assert store.emit_event(on_up, "epic_started", {"epic_id": "E-up"}).sequence_num > 1
-            with pytest.raises(EventStoreError) as fleet:
+            with pytest.raises(ShardUnavailableError) as fleet:
                 store.list_instances()
             assert fleet.value.sqlstate == "ES010"
             assert "all shards" in fleet.value.message

@@ -15,6 +15,7 @@ from .errors import (
     InvalidEventDataError,
     InvalidEventError,
     SequenceConflictError,
+    ShardUnavailableError,
 )
 from .models import (
     EmitResult,
@@ -46,6 +47,7 @@ __all__ = [
     "QueryResult",
     "ReplayResult",
     "SequenceConflictError",
+    "ShardUnavailableError",
     "Snapshot",
     "StaleInstance",
     "TypeCount",

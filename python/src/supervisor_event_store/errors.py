@@ -63,6 +63,11 @@ class IdempotencyConflictError(EventStoreError):
     """ES007: an event id reused with different content."""
 
 
+class ShardUnavailableError(EventStoreError):
+    """ES010: through the proxy, the shard owning the instance (or one a fleet-wide call needs) is
+    unreachable; the message names it. Calls for instances on other shards keep working."""
+
+
 ERRORS_BY_SQLSTATE: dict[str, type[EventStoreError]] = {
     "ES001": InvalidEventError,
     "ES002": InstanceNotFoundForEventError,
@@ -71,6 +76,7 @@ ERRORS_BY_SQLSTATE: dict[str, type[EventStoreError]] = {
     "ES005": ImmutableEventError,
     "ES006": InvalidArgumentError,
     "ES007": IdempotencyConflictError,
+    "ES010": ShardUnavailableError,
 }
 
 # Hints for standard SQLSTATEs that usually mean "the schema is not deployed here".
