@@ -99,6 +99,7 @@ def test_reads_on_the_standby(topology: Any) -> None:
     shard0 = dsns["shards"][0]
     instance = next(i for i in INSTANCES if partition(dsns["proxy"], i) % 2 == 0)
     with EventStore(dsns["proxy"]) as store:
+        store.register_instance(instance, "PS", "scale")
         store.emit_event(instance, "commit_created", {"commit_sha": "abc1234", "message": "standby"})
     lsn = rows(shard0, "SELECT pg_current_wal_lsn()::text")[0][0]
     deadline = time.monotonic() + 10
@@ -116,6 +117,9 @@ def test_a_shard_that_is_down_fails_fast_and_names_itself(topology: Any) -> None
     down = topo.shards()[1]
     on_down = next(i for i in INSTANCES if partition(dsns["proxy"], i) % 2 == 1)
     on_up = next(i for i in INSTANCES if partition(dsns["proxy"], i) % 2 == 0)
+    with EventStore(dsns["proxy"]) as store:
+        for instance in (on_down, on_up):
+            store.register_instance(instance, "PS", "scale")
     down.stop()
     try:
         with EventStore(dsns["proxy"]) as store:
