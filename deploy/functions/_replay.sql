@@ -98,13 +98,12 @@ REVOKE ALL ON FUNCTION event_store._replay(text, bigint) FROM PUBLIC;
  * transaction and its cascade deletes the snapshot too; an event already deleted means the
  * stream was reset after the fold: no snapshot is stored and NULL is returned (never a 23503).
  * Returns the snapshot (the existing one when that version and sequence number already have one).
- * p_event_id NULL (callers of the @v0.3.0 signature during an upgrade): the event holding the
- * sequence number now, as before.
+ * The @v0.3.0 two-argument form is dropped, not kept: it is exactly the unsafe lookup.
  */
 CREATE OR REPLACE FUNCTION event_store._store_snapshot(
     p_instance_id text,
     p_acc         event_store._fold_acc,
-    p_event_id    uuid DEFAULT NULL
+    p_event_id    uuid
 )
     RETURNS event_store.snapshots
     LANGUAGE plpgsql
@@ -116,12 +115,7 @@ DECLARE
     v_event_id uuid := p_event_id;
 BEGIN
     IF v_event_id IS NULL THEN
-        SELECT e.event_id INTO v_event_id
-          FROM event_store.events e
-         WHERE e.instance_id = p_instance_id AND e.sequence_num = p_acc.last_sequence_num;
-        IF NOT FOUND THEN
-            RETURN NULL;
-        END IF;
+        RETURN NULL;                                     -- no event folded: nothing to attach to
     END IF;
     BEGIN
         INSERT INTO event_store.snapshots AS s (instance_id, sequence_num, event_id, fold_version, state)

@@ -20,6 +20,8 @@ CREATE OR REPLACE FUNCTION event_store.heartbeat(
     SET search_path = event_store, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+    v_key_before text := coalesce(current_setting('event_store.lifecycle_key', true), '');
 BEGIN
     PERFORM event_store._check_instance_id(p_instance_id);
     IF p_context_percent NOT BETWEEN 0 AND 100 THEN
@@ -44,7 +46,7 @@ BEGIN
                p_instance_id, 'instance_heartbeat',
                CASE WHEN p_context_percent IS NULL THEN '{}'::jsonb
                     ELSE jsonb_build_object('context_percent', p_context_percent) END) r;
-    PERFORM set_config('event_store.lifecycle_key', '', true);
+    PERFORM set_config('event_store.lifecycle_key', v_key_before, true);   -- as it was
 END
 $$;
 

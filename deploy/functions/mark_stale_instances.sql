@@ -32,6 +32,7 @@ DECLARE
     v_instance  record;
     v_event     record;
     v_key       text := (SELECT k.key FROM event_store.lifecycle_key k);
+    v_key_before text := coalesce(current_setting('event_store.lifecycle_key', true), '');
 BEGIN
     IF p_timeout IS NULL OR p_timeout < interval '0' OR p_timeout > interval '100 years' THEN
         RAISE EXCEPTION 'timeout must be an interval from 0 to 100 years, got %', coalesce(p_timeout::text, 'NULL')
@@ -59,7 +60,7 @@ BEGIN
                    v_instance.instance_id, 'instance_stale',
                    jsonb_build_object('last_heartbeat_at', to_jsonb(v_instance.last_heartbeat_at),
                                       'timeout_seconds', extract(epoch FROM p_timeout)));
-        PERFORM set_config('event_store.lifecycle_key', '', true);
+        PERFORM set_config('event_store.lifecycle_key', v_key_before, true);   -- as it was
         instance_id := v_instance.instance_id;
         last_heartbeat_at := v_instance.last_heartbeat_at;
         event_id := v_event.event_id;

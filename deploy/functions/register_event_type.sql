@@ -32,11 +32,6 @@ BEGIN
     END IF;
     -- Size limits first, before anything loops over the schema (issue 10: 5,000 properties broke
     -- every emit with 54001, 40,000 took 135 s to be refused).
-    IF octet_length(p_schema::text) > 65536 THEN
-        RAISE EXCEPTION 'data_schema is % bytes as text, over the limit of 65536', octet_length(p_schema::text)
-            USING ERRCODE = 'ES006', HINT = 'Describe the fields events must have, not every possible value.';
-    END IF;
-    PERFORM event_store._check_json_limits(p_schema, 'data_schema', 'ES006');
     IF jsonb_typeof(p_schema -> 'properties') = 'object'
        AND (SELECT count(*) FROM jsonb_object_keys(p_schema -> 'properties')) > 200 THEN
         RAISE EXCEPTION 'data_schema has % properties, over the limit of 200',
@@ -47,6 +42,11 @@ BEGIN
         RAISE EXCEPTION 'data_schema has % required fields, over the limit of 200', jsonb_array_length(p_schema -> 'required')
             USING ERRCODE = 'ES006', HINT = 'Require only the fields every event of the type must carry.';
     END IF;
+    IF octet_length(p_schema::text) > 65536 THEN
+        RAISE EXCEPTION 'data_schema is % bytes as text, over the limit of 65536', octet_length(p_schema::text)
+            USING ERRCODE = 'ES006', HINT = 'Describe the fields events must have, not every possible value.';
+    END IF;
+    PERFORM event_store._check_json_limits(p_schema, 'data_schema', 'ES006');
     SELECT p.key INTO v_field
       FROM jsonb_each(CASE WHEN jsonb_typeof(p_schema -> 'properties') = 'object' THEN p_schema -> 'properties' END) p
      WHERE jsonb_typeof(p.value -> 'enum') = 'array' AND jsonb_array_length(p.value -> 'enum') > 200

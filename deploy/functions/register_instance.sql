@@ -27,6 +27,7 @@ CREATE OR REPLACE FUNCTION event_store.register_instance(
 AS $$
 DECLARE
     v_data jsonb;
+    v_key_before text := coalesce(current_setting('event_store.lifecycle_key', true), '');
 BEGIN
     PERFORM event_store._check_instance_id(p_instance_id);
     IF p_instance_type IS NULL OR p_instance_type NOT IN ('PS', 'MS') THEN
@@ -72,7 +73,7 @@ BEGIN
     -- The lifecycle key lets emit_event write instance_registered (_check_lifecycle_emit).
     PERFORM set_config('event_store.lifecycle_key', (SELECT k.key FROM event_store.lifecycle_key k), true);
     PERFORM event_store.emit_event(p_instance_id, 'instance_registered', v_data);
-    PERFORM set_config('event_store.lifecycle_key', '', true);
+    PERFORM set_config('event_store.lifecycle_key', v_key_before, true);   -- as it was
 
     RETURN QUERY SELECT * FROM event_store.instances i WHERE i.instance_id = p_instance_id;
 END
