@@ -80,6 +80,32 @@ BEGIN
     IF p_schema IS NULL OR jsonb_typeof(p_schema) <> 'object' THEN
         RAISE EXCEPTION 'data_schema must be a JSON object' USING ERRCODE = 'ES006', HINT = v_hint;
     END IF;
+    -- Size limits first, before anything loops over the schema (issue 10: 5,000 properties broke
+    -- every emit with 54001, 40,000 took 135 s to be refused).
+    IF jsonb_typeof(p_schema -> 'properties') = 'object'
+       AND (SELECT count(*) FROM jsonb_object_keys(p_schema -> 'properties')) > 200 THEN
+        RAISE EXCEPTION 'data_schema has % properties, over the limit of 200',
+                        (SELECT count(*) FROM jsonb_object_keys(p_schema -> 'properties'))
+            USING ERRCODE = 'ES006', HINT = 'Declare the fields that matter; fields not listed are allowed anyway.';
+    END IF;
+    IF jsonb_typeof(p_schema -> 'required') = 'array' AND jsonb_array_length(p_schema -> 'required') > 200 THEN
+        RAISE EXCEPTION 'data_schema has % required fields, over the limit of 200', jsonb_array_length(p_schema -> 'required')
+            USING ERRCODE = 'ES006', HINT = 'Require only the fields every event of the type must carry.';
+    END IF;
+    IF octet_length(p_schema::text) > 65536 THEN
+        RAISE EXCEPTION 'data_schema is % bytes as text, over the limit of 65536', octet_length(p_schema::text)
+            USING ERRCODE = 'ES006', HINT = 'Describe the fields events must have, not every possible value.';
+    END IF;
+    PERFORM event_store._check_json_limits(p_schema, 'data_schema', 'ES006');
+    SELECT p.key INTO v_field
+      FROM jsonb_each(CASE WHEN jsonb_typeof(p_schema -> 'properties') = 'object' THEN p_schema -> 'properties' END) p
+     WHERE jsonb_typeof(p.value -> 'enum') = 'array' AND jsonb_array_length(p.value -> 'enum') > 200
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'data_schema property "%" has an enum of % values, over the limit of 200',
+                        v_field, jsonb_array_length(p_schema -> 'properties' -> v_field -> 'enum')
+            USING ERRCODE = 'ES006', HINT = 'Use "type": "string" for open-ended values.';
+    END IF;
     IF p_schema ? 'type' AND p_schema -> 'type' <> '"object"' THEN
         RAISE EXCEPTION 'data_schema type must be "object", got %', p_schema -> 'type'
             USING ERRCODE = 'ES006', HINT = v_hint;
@@ -146,6 +172,7 @@ BEGIN
         RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(p_metadata)
             USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
     END IF;
+    PERFORM event_store._check_json_limits(p_metadata, 'metadata', 'ES006');
     IF p_expected_sequence < 0 THEN
         RAISE EXCEPTION 'expected_sequence must be 0 or more, got %', p_expected_sequence
             USING ERRCODE = 'ES006', HINT = 'Use 0 for "no events yet", or the last sequence_num you read.';
@@ -153,7 +180,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION event_store._check_emit_arguments(p_instance_id text, p_metadata jsonb, p_expected_sequence bigint) IS 'Internal: raises ES006 for a bad instance id, non-object or oversized metadata, or a negative expected sequence.';
+COMMENT ON FUNCTION event_store._check_emit_arguments(p_instance_id text, p_metadata jsonb, p_expected_sequence bigint) IS 'Internal: raises ES006 for a bad instance id, non-object or oversized metadata (1 MiB, 32 levels, numbers of 64 characters), or a negative expected sequence.';
 
 CREATE FUNCTION event_store._check_event_types(p_event_types text[]) RETURNS void
     LANGUAGE plpgsql STABLE
@@ -162,9 +189,19 @@ CREATE FUNCTION event_store._check_event_types(p_event_types text[]) RETURNS voi
 DECLARE
     v_unknown text;
 BEGIN
+    IF array_ndims(p_event_types) > 1 THEN
+        RAISE EXCEPTION 'event_types must be a one-dimensional list, got % dimensions', array_ndims(p_event_types)
+            USING ERRCODE = 'ES006', HINT = 'Pass NULL for all types, or e.g. ARRAY[''test_failed'', ''epic_started''].';
+    END IF;
     IF cardinality(p_event_types) = 0 OR array_position(p_event_types, NULL) IS NOT NULL THEN
         RAISE EXCEPTION 'event_types must be a non-empty list without nulls, got %', p_event_types
             USING ERRCODE = 'ES006', HINT = 'Pass NULL for all types, or e.g. ARRAY[''test_failed''].';
+    END IF;
+    -- Before any lookup or hint: a name no type can have is refused at once (bounded work).
+    SELECT t INTO v_unknown FROM unnest(p_event_types) t WHERE length(t) > 63 LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'event_type "%..." is % characters long, over the limit of 63', left(v_unknown, 40), length(v_unknown)
+            USING ERRCODE = 'ES006', HINT = 'Event type names have 1-63 characters; list them with event_store.list_event_types().';
     END IF;
     SELECT t INTO v_unknown
       FROM unnest(p_event_types) t
@@ -180,7 +217,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION event_store._check_event_types(p_event_types text[]) IS 'Internal: raises ES006 for an empty list or NULL element and ES001 (hint: closest types) for the first unregistered type in a filter list.';
+COMMENT ON FUNCTION event_store._check_event_types(p_event_types text[]) IS 'Internal: raises ES006 for an empty or multi-dimensional list, a NULL element or a name over 63 characters, and ES001 (hint: closest types) for the first unregistered type in a filter list.';
 
 CREATE FUNCTION event_store._check_instance_id(p_instance_id text) RETURNS void
     LANGUAGE plpgsql IMMUTABLE
@@ -212,7 +249,7 @@ BEGIN
     ELSIF NEW.instance_type NOT IN ('PS', 'MS') THEN
         RAISE EXCEPTION 'invalid instance_type "%": must be PS or MS', NEW.instance_type
             USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_instance_type_known';
-    ELSIF NEW.project !~ '\S' THEN
+    ELSIF NEW.project !~ '[^[:space:]]' THEN
         RAISE EXCEPTION 'project must not be empty'
             USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_project_not_blank';
     ELSIF NEW.status NOT IN ('active', 'stale') THEN
@@ -231,6 +268,60 @@ $_$;
 
 COMMENT ON FUNCTION event_store._check_instance_row() IS 'Trigger function: the row rules of instances (id format, PS/MS, non-blank project, status, metadata object), raised as check_violation (23514).';
 
+CREATE FUNCTION event_store._check_json_limits(p_value jsonb, p_what text, p_errcode text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+DECLARE
+    v_number text;
+BEGIN
+    IF p_value IS NULL OR event_store._json_within_limits(p_value) THEN
+        RETURN true;
+    END IF;
+    IF jsonb_path_exists(p_value, 'strict $.**{32} ? (@.type() == "object" || @.type() == "array")') THEN
+        RAISE EXCEPTION '% is nested deeper than the limit of 32 levels', p_what
+            USING ERRCODE = p_errcode,
+                  HINT = 'Flatten it: at most 32 levels of nested objects and arrays (the top level is level 1).';
+    END IF;
+    SELECT n::text INTO v_number
+      FROM jsonb_path_query(p_value, 'strict $.** ? (@.type() == "number")') n
+     WHERE length(n::text) > 64
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION '% has a number of % characters, over the limit of 64: %...',
+                        p_what, length(v_number), left(v_number, 20)
+            USING ERRCODE = p_errcode,
+                  HINT = 'Numbers may have at most 64 characters (sign, digits, point); send longer ones as strings.';
+    END IF;
+    RETURN true;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store._check_json_limits(p_value jsonb, p_what text, p_errcode text) IS 'Internal: raises p_errcode (ES003/ES006) naming p_what when a JSON value is nested deeper than 32 levels or holds a number over 64 characters; returns true otherwise.';
+
+CREATE FUNCTION event_store._check_lifecycle_emit(p_event_type text, p_where text DEFAULT ''::text) RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_event_type NOT IN ('instance_registered', 'instance_heartbeat', 'instance_stale')
+       OR current_setting('event_store.lifecycle_key', true) = (SELECT k.key FROM event_store.lifecycle_key k) THEN
+        RETURN true;
+    END IF;
+    RAISE EXCEPTION '%event_type "%" is written only by %', p_where, p_event_type,
+                    CASE p_event_type WHEN 'instance_registered' THEN 'register_instance'
+                                      WHEN 'instance_heartbeat' THEN 'heartbeat'
+                                      ELSE 'mark_stale_instances' END
+        USING ERRCODE = 'ES006',
+              HINT = CASE p_event_type
+                         WHEN 'instance_registered' THEN 'Call event_store.register_instance(instance_id, instance_type, project, metadata).'
+                         WHEN 'instance_heartbeat' THEN 'Call event_store.heartbeat(instance_id, context_percent).'
+                         ELSE 'Call event_store.mark_stale_instances(timeout).' END;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._check_lifecycle_emit(p_event_type text, p_where text) IS 'Internal: raises ES006 (hint: the function to call) when instance_registered, instance_heartbeat or instance_stale is emitted other than by register_instance, heartbeat or mark_stale_instances.';
+
 CREATE FUNCTION event_store._closest_event_types(p_name text, p_limit integer DEFAULT 3) RETURNS text[]
     LANGUAGE plpgsql STABLE
     SET search_path TO 'event_store', 'pg_temp'
@@ -238,11 +329,17 @@ CREATE FUNCTION event_store._closest_event_types(p_name text, p_limit integer DE
 DECLARE
     v_result text[];
 BEGIN
+    IF length(p_name) > 63 THEN
+        RETURN '{}';
+    END IF;
     SELECT array_agg(t.event_type ORDER BY t.distance, t.event_type)
       INTO v_result
-      FROM (SELECT et.event_type,
-                   event_store._edit_distance(lower(coalesce(p_name, '')), et.event_type) AS distance
-              FROM event_store.event_types et
+      FROM (SELECT c.event_type,
+                   event_store._edit_distance(lower(coalesce(p_name, '')), c.event_type) AS distance
+              FROM (SELECT et.event_type
+                      FROM event_store.event_types et
+                     ORDER BY abs(length(et.event_type) - length(coalesce(p_name, ''))), et.event_type
+                     LIMIT 200) c
              ORDER BY 2, 1
              LIMIT p_limit) t;
     RETURN coalesce(v_result, '{}');
@@ -560,7 +657,7 @@ $$;
 COMMENT ON FUNCTION event_store._fold_initial() IS 'Internal: the fold state before any event (status active, zero counters, empty logs).';
 
 CREATE FUNCTION event_store._fold_state_final(p_events event_store.events[]) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE SECURITY DEFINER PARALLEL SAFE
     SET search_path TO 'event_store', 'pg_temp'
     AS $$
     SELECT event_store._fold_final(event_store._fold_apply(event_store._fold_initial(), p_events))
@@ -608,22 +705,48 @@ $$;
 
 COMMENT ON FUNCTION event_store._instance_not_found(p_instance_id text) IS 'Internal: raises ES002 for an unknown instance.';
 
+CREATE FUNCTION event_store._json_within_limits(p_value jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+    SELECT p_value IS NULL
+        OR p_value OPERATOR(pg_catalog.@@)
+           'strict !(exists($.**{32} ? (@.type() == "object" || @.type() == "array")))
+                && !(exists($.** ? (@.type() == "number"
+                                    && !(@ > -1e32 && @ < 1e32 && (@ * 1e30).floor() == @ * 1e30))))'::jsonpath
+$_$;
+
+COMMENT ON FUNCTION event_store._json_within_limits(p_value jsonb) IS 'Internal: fast test that a JSON value is nested at most 32 levels deep and has only short numbers; false means check precisely with _check_json_limits.';
+
 CREATE FUNCTION event_store._lock_stream(p_instance_id text) RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
-    SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(p_instance_id, 1702392166))
+BEGIN
+    PERFORM FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO event_store.stream_locks (instance_id) VALUES (p_instance_id)
+            ON CONFLICT (instance_id) DO NOTHING;
+        PERFORM FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id FOR UPDATE;
+    END IF;
+END
 $$;
 
-COMMENT ON FUNCTION event_store._lock_stream(p_instance_id text) IS 'Internal: take the stream lock of an instance (transaction advisory lock on a hash of its id), before its row: fair queueing on hot streams and one lock order everywhere.';
+COMMENT ON FUNCTION event_store._lock_stream(p_instance_id text) IS 'Internal: take the stream lock of an instance (a row lock on its stream_locks row, which only the owner can take), before its instances row: fair queueing on hot streams and one lock order everywhere.';
 
 CREATE FUNCTION event_store._refuse_event_change() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'event_store', 'pg_temp'
     AS $$
+DECLARE
+    v_stack text;
 BEGIN
     IF TG_OP = 'DELETE'
        AND OLD.instance_id = current_setting('event_store.delete_instance', true) THEN
-        RETURN OLD;
+        GET DIAGNOSTICS v_stack = PG_CONTEXT;
+        IF (strpos(v_stack, 'PL/pgSQL function delete_events_for_instance(text) line ') > 0
+            OR strpos(v_stack, 'PL/pgSQL function event_store.delete_events_for_instance(text) line ') > 0)
+           AND (SELECT i.last_sequence_num FROM event_store.instances i WHERE i.instance_id = OLD.instance_id) = 0 THEN
+            RETURN OLD;
+        END IF;
     END IF;
     RAISE EXCEPTION 'events are immutable: % on event_store.events is not allowed', TG_OP
         USING ERRCODE = 'ES005',
@@ -633,7 +756,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION event_store._refuse_event_change() IS 'Trigger function: raises ES005 on UPDATE, DELETE or TRUNCATE of events, except the DELETE done by delete_events_for_instance().';
+COMMENT ON FUNCTION event_store._refuse_event_change() IS 'Trigger function: raises ES005 on UPDATE, DELETE or TRUNCATE of events, except the DELETE done inside delete_events_for_instance() (setting event_store.delete_instance, that function on the call stack, head reset to 0).';
 
 CREATE FUNCTION event_store._refuse_partial_delete() RETURNS trigger
     LANGUAGE plpgsql
@@ -654,7 +777,7 @@ $$;
 
 COMMENT ON FUNCTION event_store._refuse_partial_delete() IS 'Trigger function: raises ES005 when a DELETE left some events of the instance it was allowed to clear.';
 
-CREATE FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint) RETURNS record
+CREATE FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint, OUT last_event_id uuid) RETURNS record
     LANGUAGE plpgsql STABLE
     SET search_path TO 'event_store', 'pg_temp'
     AS $$
@@ -672,8 +795,8 @@ BEGIN
     v_head := event_store._instance_head(p_instance_id);
     to_sequence_num := least(coalesce(p_to_sequence_num, v_head), v_head);
 
-    SELECT s.state, s.sequence_num
-      INTO v_state, v_from
+    SELECT s.state, s.sequence_num, s.event_id
+      INTO v_state, v_from, last_event_id
       FROM event_store.snapshots s
      WHERE s.instance_id = p_instance_id
        AND s.fold_version = event_store._fold_version()
@@ -696,13 +819,16 @@ BEGIN
                           ORDER BY e.sequence_num);
         acc := event_store._fold_apply(acc, v_chunk);
         events_replayed := events_replayed + cardinality(v_chunk);
+        IF cardinality(v_chunk) > 0 THEN
+            last_event_id := (v_chunk[cardinality(v_chunk)]).event_id;
+        END IF;
         v_from := v_upto;
     END LOOP;
     acc.instance_id := p_instance_id;
 END
 $$;
 
-COMMENT ON FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint) IS 'Internal: the running fold state of an instance up to a sequence number (NULL = head), from the newest usable snapshot; also returns how many events were read and the sequence reached. Raises ES002, ES006.';
+COMMENT ON FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint, OUT last_event_id uuid) IS 'Internal: the running fold state of an instance up to a sequence number (NULL = head), from the newest usable snapshot; also returns how many events were read, the sequence reached and the id of the event there. Raises ES002, ES006.';
 
 CREATE FUNCTION event_store._schema_predicate(p_schema jsonb) RETURNS jsonpath
     LANGUAGE plpgsql IMMUTABLE
@@ -801,35 +927,57 @@ COMMENT ON COLUMN event_store.snapshots.fold_version IS 'event_store._fold_versi
 
 COMMENT ON COLUMN event_store.snapshots.state IS 'to_jsonb of the running fold state (_fold_acc) after the event at sequence_num; the jsonb state a client sees is event_store._fold_final of it.';
 
-CREATE FUNCTION event_store._store_snapshot(p_instance_id text, p_acc event_store._fold_acc) RETURNS event_store.snapshots
+CREATE FUNCTION event_store._store_snapshot(p_instance_id text, p_acc event_store._fold_acc, p_event_id uuid) RETURNS event_store.snapshots
     LANGUAGE plpgsql
     SET search_path TO 'event_store', 'pg_temp'
     AS $$
 DECLARE
     v_snapshot event_store.snapshots;
+    v_event_id uuid := p_event_id;
 BEGIN
-    INSERT INTO event_store.snapshots AS s (instance_id, sequence_num, event_id, fold_version, state)
-    SELECT e.instance_id, e.sequence_num, e.event_id, event_store._fold_version(), pg_catalog.to_jsonb(p_acc)
-      FROM event_store.events e
-     WHERE e.instance_id = p_instance_id AND e.sequence_num = p_acc.last_sequence_num
-    ON CONFLICT (instance_id, fold_version, sequence_num) DO NOTHING
-    RETURNING * INTO v_snapshot;
-    IF NOT FOUND THEN
+    IF v_event_id IS NULL THEN
+        RETURN NULL;                                     -- no event folded: nothing to attach to
+    END IF;
+    BEGIN
+        INSERT INTO event_store.snapshots AS s (instance_id, sequence_num, event_id, fold_version, state)
+        VALUES (p_instance_id, p_acc.last_sequence_num, v_event_id, event_store._fold_version(),
+                pg_catalog.to_jsonb(p_acc))
+        ON CONFLICT (instance_id, fold_version, sequence_num) DO NOTHING
+        RETURNING * INTO v_snapshot;
+    EXCEPTION WHEN foreign_key_violation THEN
+        RETURN NULL;                                     -- the event is gone: reset since the fold
+    END;
+    IF v_snapshot.snapshot_id IS NULL THEN
         SELECT * INTO v_snapshot
           FROM event_store.snapshots s
          WHERE s.instance_id = p_instance_id AND s.fold_version = event_store._fold_version()
-           AND s.sequence_num = p_acc.last_sequence_num;
+           AND s.sequence_num = p_acc.last_sequence_num AND s.event_id = v_event_id;
+        IF NOT FOUND THEN
+            RETURN NULL;
+        END IF;
     END IF;
     RETURN v_snapshot;
 END
 $$;
 
-COMMENT ON FUNCTION event_store._store_snapshot(p_instance_id text, p_acc event_store._fold_acc) IS 'Internal: store a running fold state as a snapshot at its last_sequence_num (idempotent per instance, fold version and sequence number); returns the snapshot row.';
+COMMENT ON FUNCTION event_store._store_snapshot(p_instance_id text, p_acc event_store._fold_acc, p_event_id uuid) IS 'Internal: store a running fold state as a snapshot attached to the event the fold read at its last_sequence_num (idempotent per instance, fold version and sequence number); returns the snapshot row, or NULL when that event was deleted since (the stream was reset).';
 
 CREATE FUNCTION event_store._try_lock_stream(p_instance_id text) RETURNS boolean
-    LANGUAGE sql
+    LANGUAGE plpgsql
     AS $$
-    SELECT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended(p_instance_id, 1702392166))
+BEGIN
+    PERFORM FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id FOR UPDATE SKIP LOCKED;
+    IF FOUND THEN
+        RETURN true;
+    END IF;
+    IF EXISTS (SELECT FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id) THEN
+        RETURN false;                                    -- held by another transaction
+    END IF;
+    INSERT INTO event_store.stream_locks (instance_id) VALUES (p_instance_id)
+        ON CONFLICT (instance_id) DO NOTHING;
+    PERFORM FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id FOR UPDATE SKIP LOCKED;
+    RETURN FOUND;
+END
 $$;
 
 COMMENT ON FUNCTION event_store._try_lock_stream(p_instance_id text) IS 'Internal: take the stream lock of an instance if it is free; false when another transaction holds it.';
@@ -846,11 +994,19 @@ DECLARE
     v_actual  text;
     v_size    int;
     v_problem text;
+    v_valid   boolean;
 BEGIN
     IF p_event_type IS NULL THEN
         RAISE EXCEPTION '%event_type must not be null', p_where
             USING ERRCODE = 'ES006',
                   HINT = 'Pass one of the registered types; list them with event_store.list_event_types().';
+    END IF;
+
+    IF length(p_event_type) > 63 THEN                  -- before the lookup and the hint's edit distance
+        RAISE EXCEPTION '%event_type "%..." is % characters long, over the limit of 63',
+                        p_where, left(p_event_type, 40), length(p_event_type)
+            USING ERRCODE = 'ES006',
+                  HINT = 'Event type names have 1-63 characters; list them with event_store.list_event_types().';
     END IF;
 
     SELECT et.data_schema INTO v_schema FROM event_store.event_types et WHERE et.event_type = p_event_type;
@@ -872,9 +1028,14 @@ BEGIN
             USING ERRCODE = 'ES003', HINT = 'Wrap the values in an object, e.g. {"epic_id": "E-1"}.';
     END IF;
     v_size := pg_column_size(p_event_data);
-    IF v_size > 1048576 THEN
+    -- instance_registered (written only by register_instance, which checks its project and
+    -- metadata against the same limits) nests the metadata one level down: exempt from the caps.
+    IF v_size > 1048576 AND p_event_type <> 'instance_registered' THEN
         RAISE EXCEPTION '%invalid event_data for "%": % bytes is over the 1 MiB cap', p_where, p_event_type, v_size
             USING ERRCODE = 'ES003', HINT = 'Store large payloads elsewhere and put a reference in the event.';
+    END IF;
+    IF p_event_type <> 'instance_registered' THEN
+        v_valid := event_store._check_json_limits(p_event_data, format('%sevent_data for "%s"', p_where, p_event_type), 'ES003');
     END IF;
 
     SELECT r INTO v_field
@@ -931,7 +1092,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION event_store._validate_event(p_event_type text, p_event_data jsonb, p_where text) IS 'Internal: raises ES006 (null type or data), ES001 (unknown type, hint names the closest) or ES003 (data not an object, over 1 MiB, or not matching the type''s data_schema; names the field).';
+COMMENT ON FUNCTION event_store._validate_event(p_event_type text, p_event_data jsonb, p_where text) IS 'Internal: raises ES006 (null type or data, type name over 63 characters), ES001 (unknown type, hint names the closest) or ES003 (data not an object, over 1 MiB, nested deeper than 32 levels, a number over 64 characters, or not matching the type''s data_schema; names the field).';
 
 CREATE FUNCTION event_store.aggregate_events_by_type(p_instance_id text DEFAULT NULL::text, p_start_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_end_date timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(event_type text, category text, event_count bigint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -976,20 +1137,29 @@ CREATE FUNCTION event_store.create_snapshot(p_instance_id text) RETURNS TABLE(sn
 DECLARE
     v_replay   record;
     v_snapshot event_store.snapshots;
+    v_attempt  int;
 BEGIN
-    v_replay := event_store._replay(p_instance_id, NULL);
-    IF v_replay.to_sequence_num = 0 THEN
-        RAISE EXCEPTION 'instance "%" has no events to snapshot', p_instance_id
-            USING ERRCODE = 'ES006', HINT = 'Emit events first; a snapshot is taken at the last event.';
+    FOR v_attempt IN 1 .. 3 LOOP
+        v_replay := event_store._replay(p_instance_id, NULL);
+        IF v_replay.to_sequence_num = 0 THEN
+            RAISE EXCEPTION 'instance "%" has no events to snapshot', p_instance_id
+                USING ERRCODE = 'ES006', HINT = 'Emit events first; a snapshot is taken at the last event.';
+        END IF;
+        v_snapshot := event_store._store_snapshot(p_instance_id, v_replay.acc, v_replay.last_event_id);
+        EXIT WHEN v_snapshot.snapshot_id IS NOT NULL;
+    END LOOP;
+    IF v_snapshot.snapshot_id IS NULL THEN
+        RAISE EXCEPTION 'instance "%" was reset while its snapshot was being taken', p_instance_id
+            USING ERRCODE = 'ES004',
+                  HINT = 'Its events were deleted and written again meanwhile (delete_events_for_instance); retry.';
     END IF;
-    v_snapshot := event_store._store_snapshot(p_instance_id, v_replay.acc);
     RETURN QUERY
     SELECT v_snapshot.snapshot_id, v_snapshot.instance_id::text, v_snapshot.sequence_num,
            v_snapshot.fold_version, v_replay.events_replayed, v_snapshot.created_at;
 END
 $$;
 
-COMMENT ON FUNCTION event_store.create_snapshot(p_instance_id text) IS 'Snapshot an instance''s folded state at its head; returns (snapshot_id, instance_id, sequence_num, fold_version, events_replayed = events read to build it, created_at). Idempotent per head. Errors: ES002 unknown instance, ES006 invalid instance id or no events yet.';
+COMMENT ON FUNCTION event_store.create_snapshot(p_instance_id text) IS 'Snapshot an instance''s folded state at its head; returns (snapshot_id, instance_id, sequence_num, fold_version, events_replayed = events read to build it, created_at). Idempotent per head. Errors: ES002 unknown instance, ES004 the instance was reset during three attempts, ES006 invalid instance id or no events yet.';
 
 CREATE FUNCTION event_store.delete_events_for_instance(p_instance_id text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1005,12 +1175,12 @@ BEGIN
         PERFORM event_store._instance_not_found(p_instance_id);
     END IF;
 
+    -- The head first: the immutability trigger lets rows go only when it is already 0.
+    UPDATE event_store.instances i SET last_sequence_num = 0 WHERE i.instance_id = p_instance_id;
     PERFORM set_config('event_store.delete_instance', p_instance_id, true);
     DELETE FROM event_store.events e WHERE e.instance_id = p_instance_id;
     GET DIAGNOSTICS v_deleted = ROW_COUNT;
     PERFORM set_config('event_store.delete_instance', '', true);
-
-    UPDATE event_store.instances i SET last_sequence_num = 0 WHERE i.instance_id = p_instance_id;
     RETURN v_deleted;
 END
 $$;
@@ -1031,8 +1201,13 @@ DECLARE
 BEGIN
     -- One cheap test on the hot path; the wordy checks run only when something may be wrong.
     IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' OR p_expected_sequence < 0
-       OR jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576 THEN
+       OR jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576
+       OR NOT event_store._json_within_limits(p_metadata) THEN
         PERFORM event_store._check_emit_arguments(p_instance_id, p_metadata, p_expected_sequence);
+    END IF;
+    -- Lifecycle events come only from register_instance, heartbeat and mark_stale_instances.
+    IF p_event_type IN ('instance_registered', 'instance_heartbeat', 'instance_stale') THEN
+        PERFORM event_store._check_lifecycle_emit(p_event_type);
     END IF;
 
     -- The stream lock first (FIFO for a hot stream, one lock order everywhere), then the row.
@@ -1076,7 +1251,8 @@ BEGIN
                  WHERE i.instance_id = p_instance_id
                    AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
                                               WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
-                                                AND pg_column_size(p_event_data) <= 1048576))
+                                                AND pg_column_size(p_event_data) <= 1048576
+                                                AND event_store._json_within_limits(p_event_data)))
                 RETURNING i.last_sequence_num AS seq
             )
             INSERT INTO event_store.events AS e
@@ -1091,7 +1267,8 @@ BEGIN
                  WHERE i.instance_id = p_instance_id
                    AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
                                               WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
-                                                AND pg_column_size(p_event_data) <= 1048576))
+                                                AND pg_column_size(p_event_data) <= 1048576
+                                                AND event_store._json_within_limits(p_event_data)))
                 RETURNING i.last_sequence_num AS seq
             )
             INSERT INTO event_store.events AS e
@@ -1124,7 +1301,7 @@ BEGIN
 END
 $_$;
 
-COMMENT ON FUNCTION event_store.emit_event(p_instance_id text, p_event_type text, p_event_data jsonb, p_metadata jsonb, p_event_id uuid, p_expected_sequence bigint) IS 'Append one event to an instance''s stream and return (event_id, sequence_num, timestamp). Sequence numbers start at 1 per instance and are gap-free under any concurrency. p_metadata: optional JSON object. p_event_id: optional client id that makes retries idempotent. p_expected_sequence: optional optimistic-concurrency check (0 = no events yet). Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data, ES004 expected sequence mismatch, ES006 invalid argument, ES007 event_id reused with other content.';
+COMMENT ON FUNCTION event_store.emit_event(p_instance_id text, p_event_type text, p_event_data jsonb, p_metadata jsonb, p_event_id uuid, p_expected_sequence bigint) IS 'Append one event to an instance''s stream and return (event_id, sequence_num, timestamp). Sequence numbers start at 1 per instance and are gap-free under any concurrency. p_metadata: optional JSON object. p_event_id: optional client id that makes retries idempotent. p_expected_sequence: optional optimistic-concurrency check (0 = no events yet). Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data (also: nested deeper than 32 levels, a number over 64 characters), ES004 expected sequence mismatch, ES006 invalid argument (also: a lifecycle type, a type name over 63 characters), ES007 event_id reused with other content.';
 
 CREATE FUNCTION event_store.emit_events(p_instance_id text, p_events jsonb, p_expected_sequence bigint DEFAULT NULL::bigint) RETURNS TABLE(event_id uuid, sequence_num bigint, "timestamp" timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1179,7 +1356,10 @@ BEGIN
                jsonb_typeof(t.item) = 'object'
                AND t.item - ARRAY['event_type', 'event_data', 'metadata', 'event_id'] = '{}'
                AND jsonb_typeof(t.item -> 'event_type') = 'string'
+               AND (t.item ->> 'event_type') NOT IN ('instance_registered', 'instance_heartbeat', 'instance_stale')
                AND pg_column_size(t.item -> 'event_data') <= 1048576
+               AND event_store._json_within_limits(t.item -> 'event_data')
+               AND event_store._json_within_limits(t.item -> 'metadata')
                AND (t.item -> 'event_data') @@ (SELECT et.validator FROM event_store.event_types et
                                                   WHERE et.event_type = t.item ->> 'event_type')
                AND coalesce(jsonb_typeof(t.item -> 'metadata'), 'null') IN ('object', 'null')
@@ -1224,6 +1404,7 @@ BEGIN
             RAISE EXCEPTION '%event_type must be a string', v_where
                 USING ERRCODE = 'ES006', HINT = 'For example "event_type": "epic_started".';
         END IF;
+        v_valid := event_store._check_lifecycle_emit(v_item ->> 'event_type', v_where);
         v_valid := event_store._validate_event(v_item ->> 'event_type', v_item -> 'event_data', v_where);
         IF coalesce(jsonb_typeof(v_item -> 'metadata'), 'null') NOT IN ('object', 'null') THEN
             RAISE EXCEPTION '%metadata must be a JSON object, got %', v_where, jsonb_typeof(v_item -> 'metadata')
@@ -1233,6 +1414,7 @@ BEGIN
             RAISE EXCEPTION '%metadata is % bytes, over the 1 MiB cap', v_where, pg_column_size(v_item -> 'metadata')
                 USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
         END IF;
+        v_valid := event_store._check_json_limits(v_item -> 'metadata', v_where || 'metadata', 'ES006');
         IF coalesce(jsonb_typeof(v_item -> 'event_id'), 'null') <> 'null' THEN
             IF jsonb_typeof(v_item -> 'event_id') <> 'string'
                OR (v_item ->> 'event_id') !~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$' THEN
@@ -1326,7 +1508,7 @@ BEGIN
 END
 $_$;
 
-COMMENT ON FUNCTION event_store.emit_events(p_instance_id text, p_events jsonb, p_expected_sequence bigint) IS 'Append 1-1000 events to one instance atomically (all or none) with consecutive sequence numbers; returns (event_id, sequence_num, timestamp) per event in input order. p_events: JSON array of {event_type, event_data, metadata?, event_id?}. p_expected_sequence: optional optimistic-concurrency check on the last sequence number before the batch (0 = no events yet). Events whose event_id is already stored identically are returned, not rewritten. Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data, ES004 expected sequence mismatch, ES006 invalid argument (names the event #), ES007 event_id reused with other content.';
+COMMENT ON FUNCTION event_store.emit_events(p_instance_id text, p_events jsonb, p_expected_sequence bigint) IS 'Append 1-1000 events to one instance atomically (all or none) with consecutive sequence numbers; returns (event_id, sequence_num, timestamp) per event in input order. p_events: JSON array of {event_type, event_data, metadata?, event_id?}. p_expected_sequence: optional optimistic-concurrency check on the last sequence number before the batch (0 = no events yet). Events whose event_id is already stored identically are returned, not rewritten. Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data, ES004 expected sequence mismatch, ES006 invalid argument (names the event #; also a lifecycle type, a type name over 63 characters, metadata over a limit), ES007 event_id reused with other content.';
 
 CREATE FUNCTION event_store.get_event_by_id(p_event_id uuid) RETURNS SETOF event_store.events
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1380,6 +1562,8 @@ CREATE FUNCTION event_store.heartbeat(p_instance_id text, p_context_percent nume
     SET search_path TO 'event_store', 'pg_temp'
     AS $$
 #variable_conflict use_column
+DECLARE
+    v_key_before text := coalesce(current_setting('event_store.lifecycle_key', true), '');
 BEGIN
     PERFORM event_store._check_instance_id(p_instance_id);
     IF p_context_percent NOT BETWEEN 0 AND 100 THEN
@@ -1396,12 +1580,15 @@ BEGIN
         PERFORM event_store._instance_not_found(p_instance_id);
     END IF;
 
+    -- The lifecycle key lets emit_event write instance_heartbeat (_check_lifecycle_emit).
+    PERFORM set_config('event_store.lifecycle_key', (SELECT k.key FROM event_store.lifecycle_key k), true);
     RETURN QUERY
     SELECT r.event_id, r.sequence_num, r."timestamp"
       FROM event_store.emit_event(
                p_instance_id, 'instance_heartbeat',
                CASE WHEN p_context_percent IS NULL THEN '{}'::jsonb
                     ELSE jsonb_build_object('context_percent', p_context_percent) END) r;
+    PERFORM set_config('event_store.lifecycle_key', v_key_before, true);   -- as it was
 END
 $$;
 
@@ -1441,7 +1628,7 @@ CREATE TABLE event_store.instances (
 )
 WITH (fillfactor='10');
 
-COMMENT ON TABLE event_store.instances IS 'Registry of supervisor instances. Each row is also the head of its event stream: emit functions lock it with UPDATE ... RETURNING to hand out gap-free sequence numbers. Every function takes the instance''s stream lock (event_store._lock_stream) before its row: do the same before changing a row by hand in a transaction that also emits.';
+COMMENT ON TABLE event_store.instances IS 'Registry of supervisor instances. Each row is also the head of its event stream: emit functions lock it with UPDATE ... RETURNING to hand out gap-free sequence numbers. Every function takes the instance''s stream lock (event_store._lock_stream, a row lock in stream_locks) before its row: do the same before changing a row by hand in a transaction that also emits.';
 
 COMMENT ON COLUMN event_store.instances.instance_id IS '1-32 characters of [A-Za-z0-9_.-], e.g. odin-PS-8f4a2b.';
 
@@ -1479,6 +1666,8 @@ DECLARE
     v_candidate text;
     v_instance  record;
     v_event     record;
+    v_key       text := (SELECT k.key FROM event_store.lifecycle_key k);
+    v_key_before text := coalesce(current_setting('event_store.lifecycle_key', true), '');
 BEGIN
     IF p_timeout IS NULL OR p_timeout < interval '0' OR p_timeout > interval '100 years' THEN
         RAISE EXCEPTION 'timeout must be an interval from 0 to 100 years, got %', coalesce(p_timeout::text, 'NULL')
@@ -1500,11 +1689,13 @@ BEGIN
            FOR NO KEY UPDATE SKIP LOCKED;
         CONTINUE WHEN NOT FOUND;                     -- heartbeat since, marked by another caller, or busy
         UPDATE event_store.instances i SET status = 'stale' WHERE i.instance_id = v_instance.instance_id;
+        PERFORM set_config('event_store.lifecycle_key', v_key, true);   -- emit_event: instance_stale allowed
         SELECT * INTO v_event
           FROM event_store.emit_event(
                    v_instance.instance_id, 'instance_stale',
                    jsonb_build_object('last_heartbeat_at', to_jsonb(v_instance.last_heartbeat_at),
                                       'timeout_seconds', extract(epoch FROM p_timeout)));
+        PERFORM set_config('event_store.lifecycle_key', v_key_before, true);   -- as it was
         instance_id := v_instance.instance_id;
         last_heartbeat_at := v_instance.last_heartbeat_at;
         event_id := v_event.event_id;
@@ -1580,7 +1771,9 @@ BEGIN
         IF v_head <= 2000 THEN
             v_where := v_where || ' AND strpos(event_store._search_text(e.event_data, e.metadata), $6) > 0';
         ELSE
-            v_like := '%' || replace(replace(replace(v_kw_json, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+            -- chr(92) is the backslash: no backslash in a literal, whatever standard_conforming_strings says.
+            v_like := '%' || replace(replace(replace(v_kw_json, chr(92), chr(92) || chr(92)), '%', chr(92) || '%'),
+                                     '_', chr(92) || '_') || '%';
             v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
         END IF;
         -- The match above runs on JSON text, so it is only a prefilter where that text is not the
@@ -1595,7 +1788,7 @@ BEGIN
         IF v_kw ~ '[],[ ]' THEN
             v_where := v_where || ' AND' || v_exact;
         ELSE
-            v_where := v_where || ' AND (strpos(e.event_data::text || e.metadata::text, ''\'') = 0 OR'
+            v_where := v_where || ' AND (strpos(e.event_data::text || e.metadata::text, chr(92)) = 0 OR'
                                || v_exact || ')';
         END IF;
     END IF;
@@ -1699,27 +1892,35 @@ BEGIN
     END IF;
     PERFORM event_store._check_data_schema(p_data_schema);
 
-    SELECT * INTO v_existing FROM event_store.event_types t WHERE t.event_type = p_event_type FOR UPDATE;
-    IF FOUND THEN
+    IF length(p_description) > 2000 THEN
+        RAISE EXCEPTION 'description is % characters long, over the limit of 2000', length(p_description)
+            USING ERRCODE = 'ES006', HINT = 'Say in one sentence when the event is emitted.';
+    END IF;
+
+    -- Insert, or find the row a concurrent call just inserted (ON CONFLICT waits for it to commit),
+    -- then compare: an identical repeat is a no-op under any concurrency, never a 23505.
+    INSERT INTO event_store.event_types AS t (event_type, category, description, data_schema)
+    VALUES (p_event_type, p_category, p_description, p_data_schema)
+    ON CONFLICT (event_type) DO NOTHING
+    RETURNING * INTO v_existing;
+    IF NOT FOUND THEN
+        SELECT * INTO v_existing FROM event_store.event_types t WHERE t.event_type = p_event_type;
         IF (v_existing.category, v_existing.description, v_existing.data_schema)
            IS DISTINCT FROM (p_category, p_description, p_data_schema) THEN
             RAISE EXCEPTION 'event type "%" already exists with a different definition', p_event_type
                 USING ERRCODE = 'ES006',
+                      DETAIL = format('Stored: category "%s", description "%s", data_schema %s.',
+                                      v_existing.category, left(v_existing.description, 200),
+                                      left(v_existing.data_schema::text, 500)),
                       HINT = 'Event types are not redefined once events may use them; register a new name '
                              '(e.g. with a _v2 suffix).';
         END IF;
-        RETURN NEXT v_existing;
-        RETURN;
     END IF;
-
-    RETURN QUERY
-    INSERT INTO event_store.event_types (event_type, category, description, data_schema)
-    VALUES (p_event_type, p_category, p_description, p_data_schema)
-    RETURNING *;
+    RETURN NEXT v_existing;
 END
 $_$;
 
-COMMENT ON FUNCTION event_store.register_event_type(p_event_type text, p_category text, p_description text, p_data_schema jsonb) IS 'Admin: add an event type without DDL and return its row. p_event_type and p_category: lower-case names; p_data_schema: JSON Schema subset (type object, required, properties with type/enum/minimum/maximum). Registering an identical definition again is a no-op. Errors: ES006 invalid argument or a different definition under an existing name.';
+COMMENT ON FUNCTION event_store.register_event_type(p_event_type text, p_category text, p_description text, p_data_schema jsonb) IS 'Admin: add an event type without DDL and return its row. p_event_type and p_category: lower-case names; p_data_schema: JSON Schema subset (type object, required, properties with type/enum/minimum/maximum). Registering an identical definition again is a no-op. Errors: ES006 invalid argument or a different definition under an existing name, or a data_schema over a size limit (64 KiB, 200 properties, 200 required, 200 enum values, 32 levels, numbers of 64 characters).';
 
 CREATE FUNCTION event_store.register_instance(p_instance_id text, p_instance_type text, p_project text, p_metadata jsonb DEFAULT NULL::jsonb) RETURNS SETOF event_store.instances
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1727,19 +1928,31 @@ CREATE FUNCTION event_store.register_instance(p_instance_id text, p_instance_typ
     AS $$
 DECLARE
     v_data jsonb;
+    v_key_before text := coalesce(current_setting('event_store.lifecycle_key', true), '');
 BEGIN
     PERFORM event_store._check_instance_id(p_instance_id);
     IF p_instance_type IS NULL OR p_instance_type NOT IN ('PS', 'MS') THEN
         RAISE EXCEPTION 'invalid instance_type %: must be PS or MS', coalesce(quote_literal(p_instance_type), 'NULL')
             USING ERRCODE = 'ES006', HINT = 'Use ''PS'' for a project supervisor or ''MS'' for a meta supervisor.';
     END IF;
-    IF p_project IS NULL OR p_project !~ '\S' THEN
+    IF p_project IS NULL OR p_project !~ '[^[:space:]]' THEN      -- no backslash: see the header
         RAISE EXCEPTION 'project must not be empty'
             USING ERRCODE = 'ES006', HINT = 'Pass the name of the project the instance supervises.';
+    END IF;
+    IF length(p_project) > 200 THEN
+        RAISE EXCEPTION 'project is % characters long, over the limit of 200', length(p_project)
+            USING ERRCODE = 'ES006', HINT = 'Pass the project''s name, not its description.';
     END IF;
     IF p_metadata IS NOT NULL AND jsonb_typeof(p_metadata) <> 'object' THEN
         RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(p_metadata)
             USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"host": "odin"}, or NULL.';
+    END IF;
+    IF pg_column_size(p_metadata) > 1048576 THEN
+        RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(p_metadata)
+            USING ERRCODE = 'ES006', HINT = 'Keep instance metadata small; store large payloads elsewhere.';
+    END IF;
+    IF NOT event_store._json_within_limits(p_metadata) THEN
+        PERFORM event_store._check_json_limits(p_metadata, 'metadata', 'ES006');
     END IF;
 
     PERFORM event_store._lock_stream(p_instance_id);     -- before the row, like every emit
@@ -1758,13 +1971,16 @@ BEGIN
     IF p_metadata IS NOT NULL THEN
         v_data := v_data || jsonb_build_object('metadata', p_metadata);
     END IF;
+    -- The lifecycle key lets emit_event write instance_registered (_check_lifecycle_emit).
+    PERFORM set_config('event_store.lifecycle_key', (SELECT k.key FROM event_store.lifecycle_key k), true);
     PERFORM event_store.emit_event(p_instance_id, 'instance_registered', v_data);
+    PERFORM set_config('event_store.lifecycle_key', v_key_before, true);   -- as it was
 
     RETURN QUERY SELECT * FROM event_store.instances i WHERE i.instance_id = p_instance_id;
 END
 $$;
 
-COMMENT ON FUNCTION event_store.register_instance(p_instance_id text, p_instance_type text, p_project text, p_metadata jsonb) IS 'Create or re-activate an instance and emit instance_registered; returns the instance row. p_instance_type: PS or MS. p_project: non-empty project name. p_metadata: optional JSON object (kept as is when NULL on re-registration). Errors: ES006 invalid argument.';
+COMMENT ON FUNCTION event_store.register_instance(p_instance_id text, p_instance_type text, p_project text, p_metadata jsonb) IS 'Create or re-activate an instance and emit instance_registered; returns the instance row. p_instance_type: PS or MS. p_project: non-empty project name. p_metadata: optional JSON object (kept as is when NULL on re-registration; at most 1 MiB, 32 levels deep, numbers of at most 64 characters). Errors: ES006 invalid argument (names it; project over 200 characters, metadata over a limit).';
 
 CREATE FUNCTION event_store.replay_events(p_instance_id text, p_to_sequence_num bigint DEFAULT NULL::bigint) RETURNS TABLE(final_state jsonb, events_replayed bigint, duration_ms numeric)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1779,7 +1995,7 @@ DECLARE
                          FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
                         WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d
                                                 WHERE d.datname = current_database())
-                          AND s.setrole = 0 AND c LIKE 'event_store.snapshot\_every=%'
+                          AND s.setrole = 0 AND starts_with(c, 'event_store.snapshot_every=')
                         LIMIT 1);
 BEGIN
     IF v_every !~ '^[0-9]{1,18}$' THEN
@@ -1789,7 +2005,7 @@ BEGIN
     v_replay := event_store._replay(p_instance_id, p_to_sequence_num);
     IF v_every::bigint > 0 AND v_replay.events_replayed >= v_every::bigint
        AND v_replay.to_sequence_num > 0 AND NOT current_setting('transaction_read_only')::boolean THEN
-        PERFORM event_store._store_snapshot(p_instance_id, v_replay.acc);
+        PERFORM event_store._store_snapshot(p_instance_id, v_replay.acc, v_replay.last_event_id);
     END IF;
     RETURN QUERY
     SELECT event_store._fold_final(v_replay.acc), v_replay.events_replayed,
@@ -1817,6 +2033,14 @@ ALTER TABLE event_store.events ALTER COLUMN global_position ADD GENERATED ALWAYS
     CACHE 1
 );
 
+CREATE TABLE event_store.lifecycle_key (
+    singleton boolean DEFAULT true NOT NULL,
+    key text DEFAULT md5(((gen_random_uuid())::text || (clock_timestamp())::text)) NOT NULL,
+    CONSTRAINT lifecycle_key_one_row CHECK (singleton)
+);
+
+COMMENT ON TABLE event_store.lifecycle_key IS 'Owner-only, one row: the key with which register_instance, heartbeat and mark_stale_instances tell emit_event that they may write lifecycle events (instance_registered/heartbeat/stale).';
+
 ALTER TABLE event_store.snapshots ALTER COLUMN snapshot_id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME event_store.snapshots_snapshot_id_seq
     START WITH 1
@@ -1825,6 +2049,13 @@ ALTER TABLE event_store.snapshots ALTER COLUMN snapshot_id ADD GENERATED ALWAYS 
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE event_store.stream_locks (
+    instance_id character varying(32) NOT NULL
+)
+WITH (fillfactor='10');
+
+COMMENT ON TABLE event_store.stream_locks IS 'Stream locks: one row per instance, only ever row-locked (FOR UPDATE) by _lock_stream before the instances row; never updated. Owner-only, so no other role can take or hold a stream lock.';
 
 ALTER TABLE ONLY event_store.event_types
     ADD CONSTRAINT event_types_pkey PRIMARY KEY (event_type);
@@ -1838,11 +2069,17 @@ ALTER TABLE ONLY event_store.events
 ALTER TABLE ONLY event_store.instances
     ADD CONSTRAINT instances_pkey PRIMARY KEY (instance_id);
 
+ALTER TABLE ONLY event_store.lifecycle_key
+    ADD CONSTRAINT lifecycle_key_pkey PRIMARY KEY (singleton);
+
 ALTER TABLE ONLY event_store.snapshots
     ADD CONSTRAINT snapshots_instance_version_sequence_unique UNIQUE (instance_id, fold_version, sequence_num);
 
 ALTER TABLE ONLY event_store.snapshots
     ADD CONSTRAINT snapshots_pkey PRIMARY KEY (snapshot_id);
+
+ALTER TABLE ONLY event_store.stream_locks
+    ADD CONSTRAINT stream_locks_pkey PRIMARY KEY (instance_id);
 
 CREATE INDEX events_event_type_timestamp_idx ON event_store.events USING btree (event_type, "timestamp" DESC);
 
@@ -1856,7 +2093,7 @@ CREATE INDEX events_instance_type_timestamp_idx ON event_store.events USING btre
 
 COMMENT ON INDEX event_store.events_instance_type_timestamp_idx IS 'One instance''s events by type and time (with sequence_num): filtered reads and per-type counts.';
 
-CREATE INDEX events_search_trgm_idx ON event_store.events USING gin (instance_id, event_store._search_text(event_data, metadata) event_store.gin_trgm_ops);
+CREATE INDEX events_search_trgm_idx ON event_store.events USING gin (instance_id, event_store._search_text(event_data, metadata) event_store_ext.gin_trgm_ops);
 
 COMMENT ON INDEX event_store.events_search_trgm_idx IS 'GIN over (instance_id, trigrams of _search_text(event_data, metadata)): keyword search of query_events, across all instances or within one.';
 
@@ -1916,6 +2153,10 @@ REVOKE ALL ON FUNCTION event_store._check_instance_id(p_instance_id text) FROM P
 
 REVOKE ALL ON FUNCTION event_store._check_instance_row() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION event_store._check_json_limits(p_value jsonb, p_what text, p_errcode text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._check_lifecycle_emit(p_event_type text, p_where text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION event_store._closest_event_types(p_name text, p_limit integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._edit_distance(p_a text, p_b text) FROM PUBLIC;
@@ -1934,13 +2175,15 @@ REVOKE ALL ON FUNCTION event_store._instance_head(p_instance_id text) FROM PUBLI
 
 REVOKE ALL ON FUNCTION event_store._instance_not_found(p_instance_id text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION event_store._json_within_limits(p_value jsonb) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION event_store._lock_stream(p_instance_id text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._refuse_event_change() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._refuse_partial_delete() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint, OUT last_event_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._schema_predicate(p_schema jsonb) FROM PUBLIC;
 
@@ -1948,7 +2191,7 @@ REVOKE ALL ON FUNCTION event_store._search_text(p_event_data jsonb, p_metadata j
 
 REVOKE ALL ON FUNCTION event_store._sequence_conflict(p_instance_id text, p_expected bigint, p_actual bigint) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION event_store._store_snapshot(p_instance_id text, p_acc event_store._fold_acc) FROM PUBLIC;
+REVOKE ALL ON FUNCTION event_store._store_snapshot(p_instance_id text, p_acc event_store._fold_acc, p_event_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._try_lock_stream(p_instance_id text) FROM PUBLIC;
 
