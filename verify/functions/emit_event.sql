@@ -11,4 +11,9 @@ SELECT 1 / (pg_catalog.strpos(p.prosrc, 'event_store._lock_stream(') > 0)::int
   FROM pg_catalog.pg_proc p
  WHERE p.oid = 'event_store.emit_event(text, text, jsonb, jsonb, uuid, bigint)'::regprocedure;
 
+-- This version stores the feed key (columns/events_feed_key).
+SELECT 1 / (pg_catalog.strpos(p.prosrc, 'last_feed_key') > 0)::int
+  FROM pg_catalog.pg_proc p
+ WHERE p.oid = 'event_store.emit_event(text, text, jsonb, jsonb, uuid, bigint)'::regprocedure;
+
 ROLLBACK;
