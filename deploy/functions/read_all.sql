@@ -1,4 +1,5 @@
 -- Deploy supervisor_event_store:functions/read_all to pg
+-- requires: functions/_feed_page
 -- requires: functions/_feed_cursor
 -- requires: functions/_feed_position
 -- requires: functions/_check_feed_filters
@@ -18,9 +19,9 @@ BEGIN;
  * The horizon is the oldest transaction still running anywhere in the cluster that has written:
  * a session idle in a transaction holds every follower back (list_subscriptions shows which).
  *
- * Cost: a keyset range scan of events_feed_key_idx, O(page) at any depth. Filters are checked
- * on the rows the scan passes, so a filter that matches rarely reads past many rows per page.
- * A project filter is turned into the project's instance ids once per call.
+ * Cost: a keyset range scan of events_feed_key_idx (_feed_page), O(page) at any depth. Filters
+ * are checked on the rows the scan passes, so a filter that matches rarely reads past many rows
+ * per page.
  */
 CREATE OR REPLACE FUNCTION event_store.read_all(
     p_after        text   DEFAULT NULL,
@@ -41,7 +42,6 @@ AS $$
 DECLARE
     v_from    record;
     v_horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
-    v_ids     text[] := p_instance_ids;
 BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
         RAISE EXCEPTION 'limit must be between 1 and 10000, got %', coalesce(p_limit::text, 'null')
@@ -49,23 +49,9 @@ BEGIN
     END IF;
     v_from := event_store._feed_position(p_after);
     PERFORM event_store._check_feed_filters(p_event_types, p_instance_ids, p_project);
-    IF p_project IS NOT NULL THEN
-        v_ids := ARRAY(SELECT i.instance_id::text FROM event_store.instances i
-                        WHERE i.project = p_project
-                          AND (p_instance_ids IS NULL OR i.instance_id = ANY (p_instance_ids)));
-    END IF;
-
     RETURN QUERY
-    SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
-           e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
-           event_store._feed_cursor(e.feed_key, e.global_position)
-      FROM event_store.events e
-     WHERE (e.feed_key, e.global_position) > (v_from.feed_key, v_from.global_position)
-       AND e.feed_key < v_horizon
-       AND (p_event_types IS NULL OR e.event_type = ANY (p_event_types))
-       AND (v_ids IS NULL OR e.instance_id = ANY (v_ids))
-     ORDER BY e.feed_key, e.global_position
-     LIMIT p_limit;
+    SELECT * FROM event_store._feed_page(v_from.feed_key, v_from.global_position, v_horizon, p_limit,
+                                         p_event_types, p_instance_ids, p_project, 1, 0);
 END
 $$;
 
