@@ -15,6 +15,7 @@ from .errors import (
     InvalidEventDataError,
     InvalidEventError,
     SequenceConflictError,
+    SubscriptionNotFoundError,
 )
 from .models import (
     EmitResult,
@@ -48,5 +49,6 @@ __all__ = [
     "SequenceConflictError",
     "Snapshot",
     "StaleInstance",
+    "SubscriptionNotFoundError",
     "TypeCount",
 ]

@@ -63,6 +63,10 @@ class IdempotencyConflictError(EventStoreError):
     """ES007: an event id reused with different content."""
 
 
+class SubscriptionNotFoundError(EventStoreError):
+    """ES008: no subscription has this name."""
+
+
 ERRORS_BY_SQLSTATE: dict[str, type[EventStoreError]] = {
     "ES001": InvalidEventError,
     "ES002": InstanceNotFoundForEventError,
@@ -71,6 +75,7 @@ ERRORS_BY_SQLSTATE: dict[str, type[EventStoreError]] = {
     "ES005": ImmutableEventError,
     "ES006": InvalidArgumentError,
     "ES007": IdempotencyConflictError,
+    "ES008": SubscriptionNotFoundError,
 }
 
 # Hints for standard SQLSTATEs that usually mean "the schema is not deployed here".
