@@ -25,7 +25,7 @@ BEGIN
         global_position := 0;
         RETURN;
     END IF;
-    v_parts := regexp_match(p_cursor, '^f1\.([0-9]{1,20})\.([0-9]{1,19})\.[0-9a-f]{8}$');
+    v_parts := regexp_match(p_cursor, '^f1\.([0-9]{1,20})\.([0-9]{1,19})\.[0-9a-f]{1,8}$');
     IF v_parts IS NULL OR v_parts[1]::numeric > 18446744073709551615 OR v_parts[2]::numeric > 9223372036854775807
        OR event_store._feed_cursor(v_parts[1]::xid8, v_parts[2]::bigint) <> p_cursor THEN
         RAISE EXCEPTION 'invalid cursor "%": not a cursor of this event store', left(p_cursor, 80)

@@ -52,7 +52,7 @@ BEGIN
      CROSS JOIN LATERAL (
            SELECT count(*) AS n, min(p."timestamp") AS oldest
              FROM event_store._feed_page(sl.checkpoint_key, sl.checkpoint_position, '18446744073709551615'::xid8,
-                                         NULL, s.event_types, s.instance_ids, s.project, s.members, sl.slot) p
+                                         NULL, s.event_types, s.instance_ids, s.project, s.members, sl.slot, NULL) p
            ) lag
      ORDER BY s.subscription_name, sl.slot;
 END

@@ -37,6 +37,7 @@ AS $$
 DECLARE
     v_sub     event_store.subscriptions := event_store._subscription(p_subscription_name, true);
     v_horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
+    v_salt    bigint := ('x' || left(md5(current_database()), 7))::bit(28)::bigint;   -- for _feed_cursor, once
     v_slot    record;
     v_last    record;
 BEGIN
@@ -76,7 +77,7 @@ BEGIN
             updated_at, global_position, transaction_id, cursor IN
             SELECT * FROM event_store._feed_page(v_slot.checkpoint_key, v_slot.checkpoint_position, v_horizon,
                                                  p_limit, v_sub.event_types, v_sub.instance_ids, v_sub.project,
-                                                 v_sub.members, v_slot.slot)
+                                                 v_sub.members, v_slot.slot, v_salt)
         LOOP
             RETURN NEXT;
         END LOOP;

@@ -42,6 +42,7 @@ AS $$
 DECLARE
     v_from    record;
     v_horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
+    v_salt    bigint := ('x' || left(md5(current_database()), 7))::bit(28)::bigint;   -- for _feed_cursor, once
 BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
         RAISE EXCEPTION 'limit must be between 1 and 10000, got %', coalesce(p_limit::text, 'null')
@@ -51,7 +52,7 @@ BEGIN
     PERFORM event_store._check_feed_filters(p_event_types, p_instance_ids, p_project);
     RETURN QUERY
     SELECT * FROM event_store._feed_page(v_from.feed_key, v_from.global_position, v_horizon, p_limit,
-                                         p_event_types, p_instance_ids, p_project, 1, 0);
+                                         p_event_types, p_instance_ids, p_project, 1, 0, v_salt);
 END
 $$;
 

@@ -2,6 +2,6 @@
 
 BEGIN;
 
-DROP FUNCTION event_store._feed_cursor(xid8, bigint);
+DROP FUNCTION event_store._feed_cursor(xid8, bigint, bigint);
 
 COMMIT;

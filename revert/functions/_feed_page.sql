@@ -2,6 +2,6 @@
 
 BEGIN;
 
-DROP FUNCTION event_store._feed_page(xid8, bigint, xid8, int, text[], text[], text, int, int);
+DROP FUNCTION event_store._feed_page(xid8, bigint, xid8, int, text[], text[], text, int, int, bigint);
 
 COMMIT;

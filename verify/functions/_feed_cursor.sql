@@ -2,6 +2,6 @@
 
 BEGIN;
 
-SELECT 1 / (event_store._feed_cursor('5', 7) LIKE 'f1.5.7.________')::int;
+SELECT 1 / (event_store._feed_cursor('5', 7) ~ '^f1\.5\.7\.[0-9a-f]{1,8}$')::int;
 
 ROLLBACK;

@@ -2,6 +2,6 @@
 
 BEGIN;
 
-SELECT count(*) FROM event_store._feed_page('0', 0, '0', 1, NULL, NULL, NULL, 1, 0);
+SELECT count(*) FROM event_store._feed_page('0', 0, '0', 1, NULL, NULL, NULL, 1, 0, NULL);
 
 ROLLBACK;
