@@ -23,9 +23,8 @@ from pathlib import Path
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from read_bench import build, has_data, label
+from read_bench import ROOT, build, has_data, label  # noqa: E402
 
 
 def catch_up(url: str, page: int) -> tuple[int, float]:
