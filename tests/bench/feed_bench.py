@@ -24,7 +24,7 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from read_bench import ROOT, build, has_data, label  # noqa: E402
+from read_bench import ROOT, build, has_data, label
 
 
 def catch_up(url: str, page: int) -> tuple[int, float]:
