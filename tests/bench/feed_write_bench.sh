@@ -24,7 +24,8 @@ echo "| round | side | clients | events/s |"
 echo "|---|---|---|---|"
 for round in $(seq "$ROUNDS"); do
     for clients in 1 16; do
-        for side in before after; do
+        order="before after"; [ $((round % 2)) = 0 ] && order="after before"   # alternate who goes first
+        for side in $order; do
             tps=$(pgbench -n -c "$clients" -j 2 -T "$SECONDS_PER_RUN" -f sql/bench/write_emit.pgbench "${DSN[$side]}" 2>&1 |
                   grep -oP 'tps = \K[0-9.]+' | head -1)
             printf '| %s | %s | %s | %.0f |\n' "$round" "$side" "$clients" "$tps"
