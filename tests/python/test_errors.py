@@ -24,8 +24,8 @@ from supervisor_event_store import (
 from supervisor_event_store.errors import translate_errors
 
 
-def test_the_map_covers_es001_to_es007() -> None:
-    assert sorted(ERRORS_BY_SQLSTATE) == [f"ES00{n}" for n in range(1, 8)]
+def test_the_map_covers_es001_to_es008() -> None:
+    assert sorted(ERRORS_BY_SQLSTATE) == [f"ES00{n}" for n in range(1, 9)]
     assert issubclass(InvalidEventDataError, InvalidEventError)
     assert all(issubclass(cls, EventStoreError) for cls in ERRORS_BY_SQLSTATE.values())
 
