@@ -3,6 +3,7 @@
 -- requires: tables/events
 -- requires: roles/event_store_writer
 -- requires: functions/_lock_stream
+-- requires: columns/instances_last_feed_key
 
 BEGIN;
 
@@ -128,6 +129,8 @@ REVOKE ALL ON FUNCTION event_store._check_emit_arguments(text, jsonb, bigint) FR
  * hands out last_sequence_num + 1, so numbers are gap-free (a rollback undoes the increment too)
  * and emits to different instances never wait for each other. Before the row, the stream lock
  * (_lock_stream): emits to one busy instance queue there in order.
+ * The same UPDATE bumps the head's feed key (instances.last_feed_key = greatest(itself, own
+ * transaction id)) and the event stores it as feed_key: the change-feed order of read_all.
  *
  * Idempotency: with p_event_id, a retry of an event already stored with the same instance, type,
  * data and metadata returns the stored row and writes nothing; the same id with other content is
@@ -210,35 +213,38 @@ BEGIN
         IF p_event_id IS NULL THEN
             WITH head AS (
                 UPDATE event_store.instances i
-                   SET last_sequence_num = i.last_sequence_num + 1
+                   SET last_sequence_num = i.last_sequence_num + 1,
+                       last_feed_key = greatest(i.last_feed_key, pg_current_xact_id())   -- feed order
                  WHERE i.instance_id = p_instance_id
                    AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
                                               WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
                                                 AND pg_column_size(p_event_data) <= 1048576
                                                 AND event_store._json_within_limits(p_event_data)))
-                RETURNING i.last_sequence_num AS seq
+                RETURNING i.last_sequence_num AS seq, i.last_feed_key AS fk
             )
             INSERT INTO event_store.events AS e
-                   (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
-            SELECT p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
-              FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+                   (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at,
+                    feed_key)
+            SELECT p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts, h.fk
+              FROM (SELECT head.seq, head.fk, clock_timestamp() AS ts FROM head) h
             RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
         ELSE
             WITH head AS (
                 UPDATE event_store.instances i
-                   SET last_sequence_num = i.last_sequence_num + 1
+                   SET last_sequence_num = i.last_sequence_num + 1,
+                       last_feed_key = greatest(i.last_feed_key, pg_current_xact_id())   -- feed order
                  WHERE i.instance_id = p_instance_id
                    AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
                                               WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
                                                 AND pg_column_size(p_event_data) <= 1048576
                                                 AND event_store._json_within_limits(p_event_data)))
-                RETURNING i.last_sequence_num AS seq
+                RETURNING i.last_sequence_num AS seq, i.last_feed_key AS fk
             )
             INSERT INTO event_store.events AS e
                    (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
-                    created_at, updated_at)
-            SELECT p_event_id, p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
-              FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+                    created_at, updated_at, feed_key)
+            SELECT p_event_id, p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts, h.fk
+              FROM (SELECT head.seq, head.fk, clock_timestamp() AS ts FROM head) h
             ON CONFLICT (event_id) DO NOTHING
             RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
         END IF;

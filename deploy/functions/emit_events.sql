@@ -3,12 +3,13 @@
 -- requires: tables/events
 -- requires: roles/event_store_writer
 -- requires: functions/_lock_stream
+-- requires: columns/instances_last_feed_key
 
 BEGIN;
 
 /*
- * Takes the stream lock of an instance (_lock_stream), then its row by bumping its head by p_count,
- * and returns the new head;
+ * Takes the stream lock of an instance (_lock_stream), then its row by bumping its head by p_count
+ * (and its feed key to greatest(itself, own transaction id)), and returns the new head;
  * ES002 for an unknown instance, ES004 when p_expected_sequence (if given) is not the old head.
  */
 CREATE OR REPLACE FUNCTION event_store._bump_head(
@@ -26,7 +27,8 @@ DECLARE
 BEGIN
     PERFORM event_store._lock_stream(p_instance_id);     -- the stream lock before the row
     UPDATE event_store.instances i
-       SET last_sequence_num = i.last_sequence_num + p_count
+       SET last_sequence_num = i.last_sequence_num + p_count,
+           last_feed_key = greatest(i.last_feed_key, pg_current_xact_id())   -- feed order, see emit_event
      WHERE i.instance_id = p_instance_id
     RETURNING i.last_sequence_num INTO v_last;
     IF NOT FOUND THEN
@@ -71,6 +73,7 @@ AS $$
 #variable_conflict use_column
 DECLARE
     v_count      int;
+    v_feed_key   xid8;         -- the head's feed key after the bump (columns/events_feed_key)
     v_item       jsonb;
     v_where      text;
     v_key        text;
@@ -133,11 +136,13 @@ BEGIN
     IF v_all_ok AND NOT v_client_ids THEN
         -- The common case: new events, no ids to reconcile. One head bump, one INSERT.
         v_last := event_store._bump_head(p_instance_id, v_count, p_expected_sequence);
+        SELECT i.last_feed_key INTO v_feed_key FROM event_store.instances i WHERE i.instance_id = p_instance_id;
         RETURN QUERY
         INSERT INTO event_store.events AS e
-               (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
+               (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at,
+                feed_key)
         SELECT p_instance_id, s.item ->> 'event_type', v_last - v_count + s.n, s.ts, s.item -> 'event_data',
-               coalesce(nullif(s.item -> 'metadata', 'null'), '{}'), s.ts, s.ts
+               coalesce(nullif(s.item -> 'metadata', 'null'), '{}'), s.ts, s.ts, v_feed_key
           FROM (SELECT t.item, t.n, clock_timestamp() AS ts
                   FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(item, n)
                  ORDER BY t.n) s
@@ -226,13 +231,14 @@ BEGIN
 
     IF v_new_count > 0 THEN
         v_last := event_store._bump_head(p_instance_id, v_new_count, p_expected_sequence);
+        SELECT i.last_feed_key INTO v_feed_key FROM event_store.instances i WHERE i.instance_id = p_instance_id;
 
         IF NOT v_client_ids THEN                               -- fast path: one INSERT, rows in order
             RETURN QUERY
             INSERT INTO event_store.events AS e
                    (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
-                    created_at, updated_at)
-            SELECT s.id, p_instance_id, s.type, v_last - v_new_count + s.n, s.ts, s.data, s.meta, s.ts, s.ts
+                    created_at, updated_at, feed_key)
+            SELECT s.id, p_instance_id, s.type, v_last - v_new_count + s.n, s.ts, s.data, s.meta, s.ts, s.ts, v_feed_key
               FROM (SELECT u.id, u.type, u.data, u.meta, u.n, clock_timestamp() AS ts
                       FROM unnest(v_ids, v_types, v_datas, v_metas) WITH ORDINALITY AS u(id, type, data, meta, n)
                      ORDER BY u.n) s
@@ -243,8 +249,8 @@ BEGIN
 
         INSERT INTO event_store.events AS e
                (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
-                created_at, updated_at)
-        SELECT s.id, p_instance_id, s.type, v_last - v_new_count + s.k, s.ts, s.data, s.meta, s.ts, s.ts
+                created_at, updated_at, feed_key)
+        SELECT s.id, p_instance_id, s.type, v_last - v_new_count + s.k, s.ts, s.data, s.meta, s.ts, s.ts, v_feed_key
           FROM (SELECT u.id, u.type, u.data, u.meta, row_number() OVER (ORDER BY u.n) AS k,
                        clock_timestamp() AS ts
                   FROM unnest(v_ids, v_types, v_datas, v_metas, v_new) WITH ORDINALITY

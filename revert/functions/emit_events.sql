@@ -1,8 +1,4 @@
--- Deploy supervisor_event_store:functions/emit_events to pg
--- requires: functions/_validate_event
--- requires: tables/events
--- requires: roles/event_store_writer
--- requires: functions/_lock_stream
+-- Revert supervisor_event_store:functions/emit_events from pg: restores the @v0.3.0 version (no feed key, no input limits, lifecycle types allowed).
 
 BEGIN;
 

@@ -10,14 +10,14 @@ SELECT col_is_pk('event_store', 'instances', 'instance_id', 'instances.instance_
 SELECT col_type_is('event_store', 'instances', 'instance_id', 'character varying(32)', 'instance_id is varchar(32)');
 SELECT columns_are('event_store', 'instances',
     ARRAY['instance_id', 'instance_type', 'project', 'status', 'registered_at', 'last_heartbeat_at',
-          'metadata', 'last_sequence_num'], 'instances has the registry columns and the stream head');
+          'metadata', 'last_sequence_num', 'last_feed_key'], 'instances has the registry columns and the stream head');
 SELECT col_is_pk('event_store', 'event_types', 'event_type', 'event_types.event_type is the primary key');
 SELECT columns_are('event_store', 'event_types',
     ARRAY['event_type', 'category', 'description', 'data_schema', 'created_at', 'validator'], 'event_types columns (validator: data_schema compiled to jsonpath)');
 
 SELECT columns_are('event_store', 'events',
     ARRAY['event_id', 'instance_id', 'event_type', 'sequence_num', 'timestamp', 'event_data', 'metadata',
-          'created_at', 'updated_at', 'global_position', 'transaction_id'], 'events has the seed columns plus position and xid');
+          'created_at', 'updated_at', 'global_position', 'transaction_id', 'feed_key'], 'events has the seed columns plus position, xid and feed key');
 SELECT col_is_pk('event_store', 'events', 'event_id', 'events.event_id is the primary key');
 SELECT col_type_is('event_store', 'events', 'event_id', 'uuid', 'event_id is uuid');
 SELECT col_default_is('event_store', 'events', 'event_id', 'gen_random_uuid()', 'event_id defaults to gen_random_uuid()');

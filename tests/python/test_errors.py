@@ -3,7 +3,9 @@ connection failures, pool timeouts and an undeployed database."""
 
 from __future__ import annotations
 
+import re
 import uuid
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -24,8 +26,11 @@ from supervisor_event_store import (
 from supervisor_event_store.errors import translate_errors
 
 
-def test_the_map_covers_es001_to_es007() -> None:
-    assert sorted(ERRORS_BY_SQLSTATE) == [f"ES00{n}" for n in range(1, 8)]
+def test_the_map_covers_every_code_of_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    documented = dict(re.findall(r"^\| `(ES\d{3})` \| .* \| `(\w+)` \|$", readme, re.MULTILINE))
+    assert documented, "README's error table not found"
+    assert {code: cls.__name__ for code, cls in ERRORS_BY_SQLSTATE.items()} == documented
     assert issubclass(InvalidEventDataError, InvalidEventError)
     assert all(issubclass(cls, EventStoreError) for cls in ERRORS_BY_SQLSTATE.values())
 

@@ -145,6 +145,12 @@ def test_a_shard_that_is_down_fails_fast_and_names_itself(topology: Any) -> None
 # Public functions of one server that the proxy does not offer (yet), and why.
 NOT_ON_THE_PROXY = {
     "fold_state": "an aggregate over event rows: run it on the shard that holds them",
+    # The change feed across shards needs a cursor that is a vector of shard cursors (issue 13).
+    **dict.fromkeys(
+        ["read_all", "create_subscription", "poll_subscription", "ack_subscription", "drop_subscription",
+         "list_subscriptions"],
+        "the change feed across shards: not yet",
+    ),
 }
 API = """
     SELECT p.proname, pg_get_function_identity_arguments(p.oid), pg_get_function_result(p.oid),

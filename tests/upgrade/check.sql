@@ -22,3 +22,27 @@ BEGIN
     RAISE NOTICE 'upgrade check: 7 events from the releases kept, the next one is 8';
 END
 $$;
+-- The change feed over upgraded data (feed_key backfilled): every event, each instance in order.
+DO $$
+DECLARE
+    v_feed   bigint[];
+    v_count  bigint;
+BEGIN
+    SELECT array_agg(sequence_num ORDER BY n), count(*) INTO v_feed, v_count
+      FROM event_store.read_all(NULL, 10000) WITH ORDINALITY r(event_id, instance_id, event_type, sequence_num,
+                                                              ts, d, m, c, u, gp, x, cursor, n)
+     WHERE instance_id = 'upgrade-PS-1';
+    IF v_feed IS DISTINCT FROM ARRAY(SELECT generate_series(1, 8)::bigint) THEN
+        RAISE EXCEPTION 'read_all after the upgrade: upgrade-PS-1 came as %', v_feed;
+    END IF;
+    IF (SELECT count(*) FROM event_store.read_all(NULL, 10000)) <> (SELECT count(*) FROM event_store.events) THEN
+        RAISE EXCEPTION 'read_all after the upgrade does not return every event';
+    END IF;
+    IF EXISTS (SELECT FROM event_store.instances i
+                WHERE i.last_feed_key IS DISTINCT FROM
+                      (SELECT coalesce(max(e.feed_key), '0') FROM event_store.events e WHERE e.instance_id = i.instance_id)) THEN
+        RAISE EXCEPTION 'a stream head''s last_feed_key is not the largest feed_key of its events';
+    END IF;
+    RAISE NOTICE 'upgrade check: read_all returns all % events of upgrade-PS-1 in order', v_count;
+END
+$$;

@@ -15,7 +15,8 @@ CREATE TYPE event_store.events AS (
     created_at      timestamptz,
     updated_at      timestamptz,
     global_position bigint,
-    transaction_id  xid8
+    transaction_id  xid8,
+    feed_key        xid8
 );
 
 COMMENT ON TYPE event_store.events IS 'An event as stored on its shard (event_store.events there).';

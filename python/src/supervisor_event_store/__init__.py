@@ -15,6 +15,7 @@ from .errors import (
     InvalidEventDataError,
     InvalidEventError,
     SequenceConflictError,
+    SubscriptionNotFoundError,
     ShardUnavailableError,
 )
 from .models import (
@@ -50,5 +51,6 @@ __all__ = [
     "ShardUnavailableError",
     "Snapshot",
     "StaleInstance",
+    "SubscriptionNotFoundError",
     "TypeCount",
 ]

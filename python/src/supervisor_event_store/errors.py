@@ -63,6 +63,10 @@ class IdempotencyConflictError(EventStoreError):
     """ES007: an event id reused with different content."""
 
 
+class SubscriptionNotFoundError(EventStoreError):
+    """ES008: no subscription has this name."""
+
+
 class ShardUnavailableError(EventStoreError):
     """ES010: through the proxy, the shard owning the instance (or one a fleet-wide call needs) is
     unreachable; the message names it. Calls for instances on other shards keep working."""
@@ -76,6 +80,7 @@ ERRORS_BY_SQLSTATE: dict[str, type[EventStoreError]] = {
     "ES005": ImmutableEventError,
     "ES006": InvalidArgumentError,
     "ES007": IdempotencyConflictError,
+    "ES008": SubscriptionNotFoundError,
     "ES010": ShardUnavailableError,
 }
 

@@ -1,0 +1,8 @@
+-- Verify supervisor_event_store:functions/list_subscriptions on pg
+
+BEGIN;
+
+SELECT 1 / pg_catalog.has_function_privilege('event_store_reader',
+    'event_store.list_subscriptions()', 'execute')::int;
+
+ROLLBACK;
