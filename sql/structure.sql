@@ -52,7 +52,8 @@ DECLARE
 BEGIN
     PERFORM event_store._lock_stream(p_instance_id);     -- the stream lock before the row
     UPDATE event_store.instances i
-       SET last_sequence_num = i.last_sequence_num + p_count
+       SET last_sequence_num = i.last_sequence_num + p_count,
+           last_feed_key = greatest(i.last_feed_key, pg_current_xact_id())   -- feed order, see emit_event
      WHERE i.instance_id = p_instance_id
     RETURNING i.last_sequence_num INTO v_last;
     IF NOT FOUND THEN
@@ -219,6 +220,37 @@ $$;
 
 COMMENT ON FUNCTION event_store._check_event_types(p_event_types text[]) IS 'Internal: raises ES006 for an empty or multi-dimensional list, a NULL element or a name over 63 characters, and ES001 (hint: closest types) for the first unregistered type in a filter list.';
 
+CREATE FUNCTION event_store._check_feed_filters(p_event_types text[], p_instance_ids text[], p_project text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_id text;
+BEGIN
+    IF p_event_types IS NOT NULL THEN
+        PERFORM event_store._check_event_types(p_event_types);
+    END IF;
+    IF p_instance_ids IS NOT NULL THEN
+        IF cardinality(p_instance_ids) = 0 OR array_position(p_instance_ids, NULL) IS NOT NULL THEN
+            RAISE EXCEPTION 'instance_ids must be a non-empty list without nulls, got %', p_instance_ids
+                USING ERRCODE = 'ES006', HINT = 'Pass NULL for all instances, or e.g. ARRAY[''odin-PS-8f4a2b''].';
+        END IF;
+        FOREACH v_id IN ARRAY p_instance_ids LOOP
+            PERFORM event_store._check_instance_id(v_id);
+            IF NOT EXISTS (SELECT FROM event_store.instances i WHERE i.instance_id = v_id) THEN
+                PERFORM event_store._instance_not_found(v_id);
+            END IF;
+        END LOOP;
+    END IF;
+    IF p_project !~ '\S' THEN
+        RAISE EXCEPTION 'project must not be blank'
+            USING ERRCODE = 'ES006', HINT = 'Pass NULL for all projects, or a project name such as ''odin''.';
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._check_feed_filters(p_event_types text[], p_instance_ids text[], p_project text) IS 'Internal: checks the filters of read_all and subscriptions. Errors: ES001 unknown type, ES002 unknown instance, ES006 empty list, NULL element, malformed instance id or blank project.';
+
 CREATE FUNCTION event_store._check_instance_id(p_instance_id text) RETURNS void
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO 'event_store', 'pg_temp'
@@ -377,6 +409,74 @@ $$;
 
 COMMENT ON FUNCTION event_store._edit_distance(p_a text, p_b text) IS 'Internal: Levenshtein edit distance between two strings.';
 
+CREATE FUNCTION event_store._feed_cursor(p_feed_key xid8, p_global_position bigint, p_salt bigint DEFAULT NULL::bigint) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT 'f1.' || p_feed_key::text || '.' || p_global_position::text || '.'
+           || pg_catalog.to_hex(((p_feed_key::text::numeric % 1000003)::bigint * 7919
+                                 + (p_global_position % 1000033) * 104729
+                                 + coalesce(p_salt, ('x' || pg_catalog.left(pg_catalog.md5(pg_catalog.current_database()), 7))::bit(28)::bigint))
+                                % 4294967291)
+$$;
+
+COMMENT ON FUNCTION event_store._feed_cursor(p_feed_key xid8, p_global_position bigint, p_salt bigint) IS 'Internal: the opaque, checksummed cursor text of a change-feed position (feed_key, global_position).';
+
+CREATE FUNCTION event_store._feed_page(p_feed_key xid8, p_global_position bigint, p_horizon xid8, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text, p_members integer, p_slot integer, p_salt bigint DEFAULT NULL::bigint) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, cursor text)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
+           e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
+           event_store._feed_cursor(e.feed_key, e.global_position, p_salt)
+      FROM event_store.events e
+     WHERE (e.feed_key, e.global_position) > (p_feed_key, p_global_position)
+       AND e.feed_key < p_horizon
+       AND (p_event_types IS NULL OR e.event_type = ANY (p_event_types))
+       AND (p_instance_ids IS NULL OR e.instance_id = ANY (p_instance_ids))
+       AND (p_project IS NULL OR EXISTS (SELECT FROM event_store.instances i
+                                          WHERE i.instance_id = e.instance_id AND i.project = p_project))
+       AND (p_members = 1 OR event_store._feed_slot(e.instance_id, p_members) = p_slot)
+     ORDER BY e.feed_key, e.global_position
+     LIMIT p_limit
+$$;
+
+COMMENT ON FUNCTION event_store._feed_page(p_feed_key xid8, p_global_position bigint, p_horizon xid8, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text, p_members integer, p_slot integer, p_salt bigint) IS 'Internal: a page of the change feed after a position, below a horizon, filtered by type, instance, project and consumer-group slot.';
+
+CREATE FUNCTION event_store._feed_position(p_cursor text, OUT feed_key xid8, OUT global_position bigint) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+DECLARE
+    v_parts text[];
+BEGIN
+    IF p_cursor IS NULL THEN
+        feed_key := '0';
+        global_position := 0;
+        RETURN;
+    END IF;
+    v_parts := regexp_match(p_cursor, '^f1\.([0-9]{1,20})\.([0-9]{1,19})\.[0-9a-f]{1,8}$');
+    IF v_parts IS NULL OR v_parts[1]::numeric > 18446744073709551615 OR v_parts[2]::numeric > 9223372036854775807
+       OR event_store._feed_cursor(v_parts[1]::xid8, v_parts[2]::bigint) <> p_cursor THEN
+        RAISE EXCEPTION 'invalid cursor "%": not a cursor of this event store', left(p_cursor, 80)
+            USING ERRCODE = 'ES006',
+                  HINT = 'Pass the cursor column of a row returned by read_all or poll_subscription in this '
+                         'database, unchanged, or NULL to start from the beginning.';
+    END IF;
+    feed_key := v_parts[1]::xid8;
+    global_position := v_parts[2]::bigint;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store._feed_position(p_cursor text, OUT feed_key xid8, OUT global_position bigint) IS 'Internal: (feed_key, global_position) of a cursor; NULL is the start. Errors: ES006 malformed or foreign cursor.';
+
+CREATE FUNCTION event_store._feed_slot(p_instance_id text, p_members integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT (('x' || pg_catalog.left(pg_catalog.md5(p_instance_id), 8))::bit(32)::bigint
+            % p_members)::int
+$$;
+
+COMMENT ON FUNCTION event_store._feed_slot(p_instance_id text, p_members integer) IS 'Internal: the consumer-group slot of an instance (first 32 bits of md5(instance_id) mod the group size).';
+
 CREATE TABLE event_store.events (
     event_id uuid DEFAULT gen_random_uuid() NOT NULL,
     instance_id character varying(32) NOT NULL,
@@ -389,6 +489,7 @@ CREATE TABLE event_store.events (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     global_position bigint NOT NULL,
     transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    feed_key xid8 DEFAULT pg_current_xact_id() NOT NULL,
     CONSTRAINT events_event_data_object CHECK ((jsonb_typeof(event_data) = 'object'::text)),
     CONSTRAINT events_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT events_never_updated CHECK ((updated_at = created_at)),
@@ -406,6 +507,8 @@ COMMENT ON COLUMN event_store.events.updated_at IS 'Always equal to created_at: 
 COMMENT ON COLUMN event_store.events.global_position IS 'Cross-instance append order (identity). Assigned at insert, visible at commit: tail with transaction_id, not with the largest position seen.';
 
 COMMENT ON COLUMN event_store.events.transaction_id IS 'pg_current_xact_id() of the appending transaction; read below pg_snapshot_xmin(pg_current_snapshot()) for catch-up reads that never skip a late commit.';
+
+COMMENT ON COLUMN event_store.events.feed_key IS 'Change-feed order key: greatest(transaction_id, feed_key of the instance''s previous event). read_all orders by (feed_key, global_position) below pg_snapshot_xmin: never skips, never repeats, keeps each instance in sequence order.';
 
 CREATE FUNCTION event_store._fold_apply(p_acc event_store._fold_acc, p_events event_store.events[]) RETURNS event_store._fold_acc
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
@@ -962,6 +1065,59 @@ $$;
 
 COMMENT ON FUNCTION event_store._store_snapshot(p_instance_id text, p_acc event_store._fold_acc, p_event_id uuid) IS 'Internal: store a running fold state as a snapshot attached to the event the fold read at its last_sequence_num (idempotent per instance, fold version and sequence number); returns the snapshot row, or NULL when that event was deleted since (the stream was reset).';
 
+CREATE TABLE event_store.subscriptions (
+    subscription_name text NOT NULL,
+    event_types text[],
+    instance_ids text[],
+    project text,
+    members integer DEFAULT 1 NOT NULL,
+    lease interval DEFAULT '00:00:30'::interval NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT subscriptions_lease_range CHECK (((lease >= '00:00:01'::interval) AND (lease <= '1 day'::interval))),
+    CONSTRAINT subscriptions_members_range CHECK (((members >= 1) AND (members <= 1000))),
+    CONSTRAINT subscriptions_name_format CHECK ((subscription_name ~ '^[A-Za-z0-9_.:-]{1,64}$'::text))
+);
+
+COMMENT ON TABLE event_store.subscriptions IS 'Named followers of the change feed (read_all order) with a server-side checkpoint per consumer-group member (subscription_slots). Written only by create_subscription and drop_subscription.';
+
+COMMENT ON COLUMN event_store.subscriptions.event_types IS 'Filter: only these event types (NULL = all).';
+
+COMMENT ON COLUMN event_store.subscriptions.instance_ids IS 'Filter: only these instances (NULL = all).';
+
+COMMENT ON COLUMN event_store.subscriptions.project IS 'Filter: only instances of this project (NULL = all).';
+
+COMMENT ON COLUMN event_store.subscriptions.members IS 'Consumer-group size: instance i goes to member _feed_slot(i, members), so each instance''s events go to one member, in order.';
+
+COMMENT ON COLUMN event_store.subscriptions.lease IS 'How long a member keeps its share without polling or acking; after that another member takes it over.';
+
+CREATE FUNCTION event_store._subscription(p_subscription_name text, p_lock boolean DEFAULT false) RETURNS event_store.subscriptions
+    LANGUAGE plpgsql
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $_$
+DECLARE
+    v_sub event_store.subscriptions;
+BEGIN
+    IF p_subscription_name IS NULL OR p_subscription_name !~ '^[A-Za-z0-9_.:-]{1,64}$' THEN
+        RAISE EXCEPTION 'invalid subscription name "%": use 1-64 characters of A-Z, a-z, 0-9, "_", ".", ":" and "-"',
+                        coalesce(left(p_subscription_name, 80), 'null')
+            USING ERRCODE = 'ES006', HINT = 'For example ''checkpoint-trigger''.';
+    END IF;
+    IF p_lock THEN
+        SELECT * INTO v_sub FROM event_store.subscriptions s WHERE s.subscription_name = p_subscription_name FOR SHARE;
+    ELSE
+        SELECT * INTO v_sub FROM event_store.subscriptions s WHERE s.subscription_name = p_subscription_name;
+    END IF;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'subscription "%" not found', p_subscription_name
+            USING ERRCODE = 'ES008',
+                  HINT = 'Create it with event_store.create_subscription(name); list them with event_store.list_subscriptions().';
+    END IF;
+    RETURN v_sub;
+END
+$_$;
+
+COMMENT ON FUNCTION event_store._subscription(p_subscription_name text, p_lock boolean) IS 'Internal: the subscription row of a name (optionally locked FOR SHARE). Errors: ES006 malformed name, ES008 no such subscription.';
+
 CREATE FUNCTION event_store._try_lock_stream(p_instance_id text) RETURNS boolean
     LANGUAGE plpgsql
     AS $$
@@ -1094,6 +1250,62 @@ $$;
 
 COMMENT ON FUNCTION event_store._validate_event(p_event_type text, p_event_data jsonb, p_where text) IS 'Internal: raises ES006 (null type or data, type name over 63 characters), ES001 (unknown type, hint names the closest) or ES003 (data not an object, over 1 MiB, nested deeper than 32 levels, a number over 64 characters, or not matching the type''s data_schema; names the field).';
 
+CREATE FUNCTION event_store.ack_subscription(p_subscription_name text, p_cursor text, p_member integer DEFAULT 0) RETURNS TABLE(subscription_name text, slot integer, checkpoint text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_sub      event_store.subscriptions := event_store._subscription(p_subscription_name, true);
+    v_to       record;
+    v_instance text;
+    v_slot     event_store.subscription_slots;
+BEGIN
+    IF p_cursor IS NULL THEN
+        RAISE EXCEPTION 'cursor must not be null'
+            USING ERRCODE = 'ES006', HINT = 'Pass the cursor of the last row of the batch you processed.';
+    END IF;
+    v_to := event_store._feed_position(p_cursor);
+    SELECT e.instance_id INTO v_instance FROM event_store.events e
+     WHERE e.global_position = v_to.global_position AND e.feed_key = v_to.feed_key;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'cursor "%" names no event of this store', p_cursor
+            USING ERRCODE = 'ES006', HINT = 'Acknowledge a cursor returned by poll_subscription.';
+    END IF;
+    SELECT * INTO v_slot FROM event_store.subscription_slots s
+     WHERE s.subscription_name = p_subscription_name
+       AND s.slot = event_store._feed_slot(v_instance, v_sub.members)
+       FOR UPDATE;
+    IF v_slot.holder IS DISTINCT FROM p_member THEN
+        RAISE EXCEPTION 'member % does not hold slot % of subscription "%" (held by %)',
+                        p_member, v_slot.slot, p_subscription_name, coalesce(v_slot.holder::text, 'nobody')
+            USING ERRCODE = 'ES004',
+                  HINT = 'The lease ran out and another member took the slot over: roll back this batch''s '
+                         'work and poll again.';
+    END IF;
+    IF (v_to.feed_key, v_to.global_position) <= (v_slot.checkpoint_key, v_slot.checkpoint_position) THEN
+        RAISE EXCEPTION 'cursor "%" is not after the checkpoint of subscription "%" slot %', p_cursor,
+                        p_subscription_name, v_slot.slot
+            USING ERRCODE = 'ES004',
+                  DETAIL = format('checkpoint=%s', event_store._feed_cursor(v_slot.checkpoint_key, v_slot.checkpoint_position)),
+                  HINT = 'This batch was already acknowledged (by you or a concurrent consumer): roll back its work '
+                         'and poll again.';
+    END IF;
+    IF (v_to.feed_key, v_to.global_position) > (v_slot.delivered_key, v_slot.delivered_position) THEN
+        RAISE EXCEPTION 'cursor "%" was not delivered by subscription "%" slot % yet', p_cursor,
+                        p_subscription_name, v_slot.slot
+            USING ERRCODE = 'ES006', HINT = 'Acknowledge only cursors that poll_subscription returned to you.';
+    END IF;
+    UPDATE event_store.subscription_slots s
+       SET checkpoint_key = v_to.feed_key, checkpoint_position = v_to.global_position,
+           acked_at = now(), lease_until = now() + v_sub.lease
+     WHERE s.subscription_name = p_subscription_name AND s.slot = v_slot.slot;
+    RETURN QUERY SELECT p_subscription_name, v_slot.slot, p_cursor;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.ack_subscription(p_subscription_name text, p_cursor text, p_member integer) IS 'Move the checkpoint of subscription p_subscription_name forward to p_cursor (compare-and-set) -> (subscription_name, slot, checkpoint); call it in the transaction of your own writes for exactly-once effects. Errors: ES004 not after the checkpoint (backwards or twice) or slot taken over by another member, ES006 bad or undelivered cursor, ES008 no such subscription.';
+
 CREATE FUNCTION event_store.aggregate_events_by_type(p_instance_id text DEFAULT NULL::text, p_start_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_end_date timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(event_type text, category text, event_count bigint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'event_store', 'pg_temp'
@@ -1161,6 +1373,88 @@ $$;
 
 COMMENT ON FUNCTION event_store.create_snapshot(p_instance_id text) IS 'Snapshot an instance''s folded state at its head; returns (snapshot_id, instance_id, sequence_num, fold_version, events_replayed = events read to build it, created_at). Idempotent per head. Errors: ES002 unknown instance, ES004 the instance was reset during three attempts, ES006 invalid instance id or no events yet.';
 
+CREATE FUNCTION event_store.create_subscription(p_subscription_name text, p_start_from text DEFAULT 'beginning'::text, p_event_types text[] DEFAULT NULL::text[], p_instance_ids text[] DEFAULT NULL::text[], p_project text DEFAULT NULL::text, p_members integer DEFAULT 1, p_lease interval DEFAULT '00:00:30'::interval) RETURNS TABLE(subscription_name text, members integer, checkpoint text, created boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_sub   event_store.subscriptions;
+    v_key   xid8;
+    v_pos   bigint := 0;
+    v_since timestamptz;
+BEGIN
+    BEGIN
+        v_sub := event_store._subscription(p_subscription_name);
+    EXCEPTION WHEN SQLSTATE 'ES008' THEN
+        v_sub := NULL;
+    END;
+    IF p_members IS NULL OR p_members NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION 'members must be between 1 and 1000, got %', coalesce(p_members::text, 'null')
+            USING ERRCODE = 'ES006', HINT = 'Use 1 for a single consumer, or the number of consumer-group members.';
+    END IF;
+    IF p_lease IS NULL OR p_lease NOT BETWEEN interval '1 second' AND interval '1 day' THEN
+        RAISE EXCEPTION 'lease must be between 1 second and 1 day, got %', coalesce(p_lease::text, 'null')
+            USING ERRCODE = 'ES006', HINT = 'For example interval ''30 seconds''.';
+    END IF;
+    PERFORM event_store._check_feed_filters(p_event_types, p_instance_ids, p_project);
+
+    IF v_sub.subscription_name IS NOT NULL THEN
+        IF (v_sub.event_types, v_sub.instance_ids, v_sub.project, v_sub.members, v_sub.lease)
+           IS DISTINCT FROM (p_event_types, p_instance_ids, p_project, p_members, p_lease) THEN
+            RAISE EXCEPTION 'subscription "%" already exists with another definition', p_subscription_name
+                USING ERRCODE = 'ES007',
+                      DETAIL = format('Stored: event_types %s, instance_ids %s, project %s, members %s, lease %s.',
+                                      v_sub.event_types, v_sub.instance_ids, v_sub.project, v_sub.members, v_sub.lease),
+                      HINT = 'Use another name, or drop_subscription it first (admin).';
+        END IF;
+        RETURN QUERY SELECT v_sub.subscription_name, v_sub.members,
+                            event_store._feed_cursor(s.checkpoint_key, s.checkpoint_position), false
+                       FROM event_store.subscription_slots s
+                      WHERE s.subscription_name = p_subscription_name AND s.slot = 0;
+        RETURN;
+    END IF;
+
+    IF p_start_from IS NULL OR p_start_from = 'beginning' THEN
+        v_key := '0';
+    ELSIF p_start_from = 'end' THEN
+        v_key := pg_snapshot_xmin(pg_current_snapshot());
+    ELSIF p_start_from LIKE 'f1.%' THEN
+        SELECT f.feed_key, f.global_position INTO v_key, v_pos FROM event_store._feed_position(p_start_from) f;
+    ELSE
+        BEGIN
+            v_since := p_start_from::timestamptz;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'invalid start "%": not beginning, end, a cursor or a timestamp', left(p_start_from, 80)
+                USING ERRCODE = 'ES006',
+                      HINT = 'Pass ''beginning'', ''end'', a cursor from read_all, or e.g. ''2026-12-01T10:00:00Z''.';
+        END;
+        -- From the smallest key among the events stamped from v_since on: the visible ones, and
+        -- the ones not visible yet, whose keys are >= the horizon.
+        SELECT min(e.feed_key) INTO v_key FROM event_store.events e WHERE e."timestamp" >= v_since;
+        v_key := least(v_key, pg_snapshot_xmin(pg_current_snapshot()));
+    END IF;
+
+    INSERT INTO event_store.subscriptions (subscription_name, event_types, instance_ids, project, members, lease)
+    VALUES (p_subscription_name, p_event_types, p_instance_ids, p_project, p_members, p_lease)
+    ON CONFLICT ON CONSTRAINT subscriptions_pkey DO NOTHING;
+    IF NOT FOUND THEN                      -- created concurrently: compare with that one
+        RETURN QUERY SELECT * FROM event_store.create_subscription(p_subscription_name, p_start_from,
+            p_event_types, p_instance_ids, p_project, p_members, p_lease);
+        RETURN;
+    END IF;
+    -- A slot is first reserved for its home member for one lease; after that anyone may serve it.
+    INSERT INTO event_store.subscription_slots
+           (subscription_name, slot, checkpoint_key, checkpoint_position, delivered_key, delivered_position,
+            lease_until)
+    SELECT p_subscription_name, n, v_key, v_pos, v_key, v_pos, now() + p_lease
+      FROM generate_series(0, p_members - 1) n;
+    RETURN QUERY SELECT p_subscription_name, p_members, event_store._feed_cursor(v_key, v_pos), true;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.create_subscription(p_subscription_name text, p_start_from text, p_event_types text[], p_instance_ids text[], p_project text, p_members integer, p_lease interval) IS 'Create a named subscription -> (subscription_name, members, checkpoint, created). p_start_from: ''beginning'', ''end'', a cursor, or an ISO timestamp. Filters as read_all. p_members: consumer-group size; p_lease: how long a silent member keeps its share. The same definition again returns the existing one (created = false). Errors: ES001/ES002 unknown type/instance in a filter, ES006 bad name, start, members, lease or filter, ES007 name taken by another definition.';
+
 CREATE FUNCTION event_store.delete_events_for_instance(p_instance_id text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'event_store', 'pg_temp'
@@ -1186,6 +1480,19 @@ END
 $$;
 
 COMMENT ON FUNCTION event_store.delete_events_for_instance(p_instance_id text) IS 'Admin only, for test clean-up: delete all events of p_instance_id, reset its sequence to 0 and return how many were deleted. The only way past the ES005 immutability triggers. Errors: ES002 unknown instance, ES006 invalid instance id.';
+
+CREATE FUNCTION event_store.drop_subscription(p_subscription_name text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM event_store._subscription(p_subscription_name);       -- ES006, ES008
+    DELETE FROM event_store.subscriptions s WHERE s.subscription_name = p_subscription_name;
+    RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.drop_subscription(p_subscription_name text) IS 'Admin: remove subscription p_subscription_name and its checkpoints; returns true. Errors: ES006 malformed name, ES008 no such subscription.';
 
 CREATE FUNCTION event_store.emit_event(p_instance_id text, p_event_type text, p_event_data jsonb, p_metadata jsonb DEFAULT NULL::jsonb, p_event_id uuid DEFAULT NULL::uuid, p_expected_sequence bigint DEFAULT NULL::bigint) RETURNS TABLE(event_id uuid, sequence_num bigint, "timestamp" timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1247,35 +1554,38 @@ BEGIN
         IF p_event_id IS NULL THEN
             WITH head AS (
                 UPDATE event_store.instances i
-                   SET last_sequence_num = i.last_sequence_num + 1
+                   SET last_sequence_num = i.last_sequence_num + 1,
+                       last_feed_key = greatest(i.last_feed_key, pg_current_xact_id())   -- feed order
                  WHERE i.instance_id = p_instance_id
                    AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
                                               WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
                                                 AND pg_column_size(p_event_data) <= 1048576
                                                 AND event_store._json_within_limits(p_event_data)))
-                RETURNING i.last_sequence_num AS seq
+                RETURNING i.last_sequence_num AS seq, i.last_feed_key AS fk
             )
             INSERT INTO event_store.events AS e
-                   (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
-            SELECT p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
-              FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+                   (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at,
+                    feed_key)
+            SELECT p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts, h.fk
+              FROM (SELECT head.seq, head.fk, clock_timestamp() AS ts FROM head) h
             RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
         ELSE
             WITH head AS (
                 UPDATE event_store.instances i
-                   SET last_sequence_num = i.last_sequence_num + 1
+                   SET last_sequence_num = i.last_sequence_num + 1,
+                       last_feed_key = greatest(i.last_feed_key, pg_current_xact_id())   -- feed order
                  WHERE i.instance_id = p_instance_id
                    AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
                                               WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
                                                 AND pg_column_size(p_event_data) <= 1048576
                                                 AND event_store._json_within_limits(p_event_data)))
-                RETURNING i.last_sequence_num AS seq
+                RETURNING i.last_sequence_num AS seq, i.last_feed_key AS fk
             )
             INSERT INTO event_store.events AS e
                    (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
-                    created_at, updated_at)
-            SELECT p_event_id, p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
-              FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+                    created_at, updated_at, feed_key)
+            SELECT p_event_id, p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts, h.fk
+              FROM (SELECT head.seq, head.fk, clock_timestamp() AS ts FROM head) h
             ON CONFLICT (event_id) DO NOTHING
             RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
         END IF;
@@ -1310,6 +1620,7 @@ CREATE FUNCTION event_store.emit_events(p_instance_id text, p_events jsonb, p_ex
 #variable_conflict use_column
 DECLARE
     v_count      int;
+    v_feed_key   xid8;         -- the head's feed key after the bump (columns/events_feed_key)
     v_item       jsonb;
     v_where      text;
     v_key        text;
@@ -1372,11 +1683,13 @@ BEGIN
     IF v_all_ok AND NOT v_client_ids THEN
         -- The common case: new events, no ids to reconcile. One head bump, one INSERT.
         v_last := event_store._bump_head(p_instance_id, v_count, p_expected_sequence);
+        SELECT i.last_feed_key INTO v_feed_key FROM event_store.instances i WHERE i.instance_id = p_instance_id;
         RETURN QUERY
         INSERT INTO event_store.events AS e
-               (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
+               (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at,
+                feed_key)
         SELECT p_instance_id, s.item ->> 'event_type', v_last - v_count + s.n, s.ts, s.item -> 'event_data',
-               coalesce(nullif(s.item -> 'metadata', 'null'), '{}'), s.ts, s.ts
+               coalesce(nullif(s.item -> 'metadata', 'null'), '{}'), s.ts, s.ts, v_feed_key
           FROM (SELECT t.item, t.n, clock_timestamp() AS ts
                   FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(item, n)
                  ORDER BY t.n) s
@@ -1464,13 +1777,14 @@ BEGIN
 
     IF v_new_count > 0 THEN
         v_last := event_store._bump_head(p_instance_id, v_new_count, p_expected_sequence);
+        SELECT i.last_feed_key INTO v_feed_key FROM event_store.instances i WHERE i.instance_id = p_instance_id;
 
         IF NOT v_client_ids THEN                               -- fast path: one INSERT, rows in order
             RETURN QUERY
             INSERT INTO event_store.events AS e
                    (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
-                    created_at, updated_at)
-            SELECT s.id, p_instance_id, s.type, v_last - v_new_count + s.n, s.ts, s.data, s.meta, s.ts, s.ts
+                    created_at, updated_at, feed_key)
+            SELECT s.id, p_instance_id, s.type, v_last - v_new_count + s.n, s.ts, s.data, s.meta, s.ts, s.ts, v_feed_key
               FROM (SELECT u.id, u.type, u.data, u.meta, u.n, clock_timestamp() AS ts
                       FROM unnest(v_ids, v_types, v_datas, v_metas) WITH ORDINALITY AS u(id, type, data, meta, n)
                      ORDER BY u.n) s
@@ -1481,8 +1795,8 @@ BEGIN
 
         INSERT INTO event_store.events AS e
                (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
-                created_at, updated_at)
-        SELECT s.id, p_instance_id, s.type, v_last - v_new_count + s.k, s.ts, s.data, s.meta, s.ts, s.ts
+                created_at, updated_at, feed_key)
+        SELECT s.id, p_instance_id, s.type, v_last - v_new_count + s.k, s.ts, s.data, s.meta, s.ts, s.ts, v_feed_key
           FROM (SELECT u.id, u.type, u.data, u.meta, row_number() OVER (ORDER BY u.n) AS k,
                        clock_timestamp() AS ts
                   FROM unnest(v_ids, v_types, v_datas, v_metas, v_new) WITH ORDINALITY
@@ -1624,7 +1938,8 @@ CREATE TABLE event_store.instances (
     registered_at timestamp with time zone DEFAULT now() NOT NULL,
     last_heartbeat_at timestamp with time zone DEFAULT now() NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    last_sequence_num bigint DEFAULT 0 NOT NULL
+    last_sequence_num bigint DEFAULT 0 NOT NULL,
+    last_feed_key xid8 DEFAULT '0'::xid8 NOT NULL
 )
 WITH (fillfactor='10');
 
@@ -1637,6 +1952,8 @@ COMMENT ON COLUMN event_store.instances.instance_type IS 'PS (project supervisor
 COMMENT ON COLUMN event_store.instances.status IS 'active, or stale once mark_stale_instances saw no heartbeat within its timeout.';
 
 COMMENT ON COLUMN event_store.instances.last_sequence_num IS 'Stream head: the last sequence number handed out (0 = no events yet).';
+
+COMMENT ON COLUMN event_store.instances.last_feed_key IS 'Feed key of the stream head: the largest events.feed_key of the instance (0 = none yet).';
 
 CREATE FUNCTION event_store.list_instances(p_status text DEFAULT NULL::text) RETURNS SETOF event_store.instances
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1656,6 +1973,45 @@ END
 $$;
 
 COMMENT ON FUNCTION event_store.list_instances(p_status text) IS 'List registered instances (all, or only p_status = active/stale), most recent heartbeat first; last_sequence_num is each stream''s head. Errors: ES006 invalid status.';
+
+CREATE FUNCTION event_store.list_subscriptions() RETURNS TABLE(subscription_name text, slot integer, members integer, event_types text[], instance_ids text[], project text, checkpoint text, holder integer, lease_until timestamp with time zone, acked_at timestamp with time zone, events_behind bigint, seconds_behind double precision, horizon_pid integer, horizon_age interval, horizon_state text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    SET jit TO 'off'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_pid   int;
+    v_age   interval;
+    v_state text;
+BEGIN
+    SELECT h.pid, h.age, h.state INTO v_pid, v_age, v_state
+      FROM (SELECT a.pid, now() - a.xact_start AS age, a.state, a.backend_xid AS x
+              FROM pg_catalog.pg_stat_activity a
+             WHERE a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()
+            UNION ALL
+            SELECT NULL::int, now() - p.prepared, 'prepared', p.transaction
+              FROM pg_catalog.pg_prepared_xacts p) h
+     ORDER BY age(h.x) DESC
+     LIMIT 1;
+
+    RETURN QUERY
+    SELECT s.subscription_name, sl.slot, s.members, s.event_types, s.instance_ids, s.project,
+           event_store._feed_cursor(sl.checkpoint_key, sl.checkpoint_position), sl.holder, sl.lease_until,
+           sl.acked_at, lag.n, coalesce(extract(epoch FROM now() - lag.oldest)::double precision, 0),
+           v_pid, v_age, v_state
+      FROM event_store.subscriptions s
+      JOIN event_store.subscription_slots sl ON sl.subscription_name = s.subscription_name
+     CROSS JOIN LATERAL (
+           SELECT count(*) AS n, min(p."timestamp") AS oldest
+             FROM event_store._feed_page(sl.checkpoint_key, sl.checkpoint_position, '18446744073709551615'::xid8,
+                                         NULL, s.event_types, s.instance_ids, s.project, s.members, sl.slot, NULL) p
+           ) lag
+     ORDER BY s.subscription_name, sl.slot;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.list_subscriptions() IS 'Every subscription slot (one row per consumer-group member) with checkpoint, holder, lease, last ack, events_behind and seconds_behind, and the oldest open transaction holding the horizon back (horizon_pid, horizon_age, horizon_state; no query text or user is shown).';
 
 CREATE FUNCTION event_store.mark_stale_instances(p_timeout interval DEFAULT '00:02:00'::interval) RETURNS TABLE(instance_id text, last_heartbeat_at timestamp with time zone, event_id uuid, sequence_num bigint)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1706,6 +2062,74 @@ END
 $$;
 
 COMMENT ON FUNCTION event_store.mark_stale_instances(p_timeout interval) IS 'Mark active instances with no heartbeat within p_timeout (default 120 seconds) as stale, emit one instance_stale event each, and return (instance_id, last_heartbeat_at, event_id, sequence_num). Safe to call often and concurrently. Errors: ES006 invalid timeout.';
+
+CREATE FUNCTION event_store.poll_subscription(p_subscription_name text, p_limit integer DEFAULT 100, p_member integer DEFAULT 0) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, cursor text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    SET jit TO 'off'
+    AS $$
+#variable_conflict use_column
+DECLARE
+    v_sub     event_store.subscriptions := event_store._subscription(p_subscription_name, true);
+    v_horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
+    v_salt    bigint := ('x' || left(md5(current_database()), 7))::bit(28)::bigint;   -- for _feed_cursor, once
+    v_slot    record;
+    v_last    record;
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
+        RAISE EXCEPTION 'limit must be between 1 and 10000, got %', coalesce(p_limit::text, 'null')
+            USING ERRCODE = 'ES006', HINT = 'Acknowledge the batch and poll again instead of a bigger limit.';
+    END IF;
+    IF p_member IS NULL OR p_member NOT BETWEEN 0 AND v_sub.members - 1 THEN
+        RAISE EXCEPTION 'member must be between 0 and % for subscription "%", got %',
+                        v_sub.members - 1, p_subscription_name, coalesce(p_member::text, 'null')
+            USING ERRCODE = 'ES006', HINT = format('Subscription "%s" has %s member(s), numbered from 0.',
+                                                   p_subscription_name, v_sub.members);
+    END IF;
+
+    -- Claim: the home slot, the slots already held, and every slot whose lease ran out.
+    WITH claimable AS (
+        SELECT s.slot FROM event_store.subscription_slots s
+         WHERE s.subscription_name = p_subscription_name
+           AND (s.slot = p_member OR s.holder = p_member OR s.lease_until < now())
+           FOR UPDATE SKIP LOCKED
+    )
+    UPDATE event_store.subscription_slots s
+       SET holder = p_member,
+           lease_until = now() + v_sub.lease,
+           delivered_key = CASE WHEN s.holder IS DISTINCT FROM p_member THEN s.checkpoint_key ELSE s.delivered_key END,
+           delivered_position = CASE WHEN s.holder IS DISTINCT FROM p_member THEN s.checkpoint_position
+                                     ELSE s.delivered_position END
+      FROM claimable c
+     WHERE s.subscription_name = p_subscription_name AND s.slot = c.slot;
+
+    FOR v_slot IN
+        SELECT s.slot, s.checkpoint_key, s.checkpoint_position FROM event_store.subscription_slots s
+         WHERE s.subscription_name = p_subscription_name AND s.holder = p_member
+         ORDER BY s.checkpoint_key, s.checkpoint_position
+    LOOP
+        FOR event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at,
+            updated_at, global_position, transaction_id, cursor IN
+            SELECT * FROM event_store._feed_page(v_slot.checkpoint_key, v_slot.checkpoint_position, v_horizon,
+                                                 p_limit, v_sub.event_types, v_sub.instance_ids, v_sub.project,
+                                                 v_sub.members, v_slot.slot, v_salt)
+        LOOP
+            RETURN NEXT;
+        END LOOP;
+        IF cursor IS NOT NULL THEN
+            -- The last row returned is the furthest delivered position of this slot.
+            v_last := event_store._feed_position(cursor);
+            UPDATE event_store.subscription_slots s
+               SET delivered_key = v_last.feed_key, delivered_position = v_last.global_position
+             WHERE s.subscription_name = p_subscription_name AND s.slot = v_slot.slot
+               AND (s.delivered_key, s.delivered_position) < (v_last.feed_key, v_last.global_position);
+            RETURN;
+        END IF;
+    END LOOP;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.poll_subscription(p_subscription_name text, p_limit integer, p_member integer) IS 'The next batch (at most p_limit events, read_all''s columns) of subscription p_subscription_name for consumer-group member p_member (0 for a plain subscription), after its checkpoint; does not move the checkpoint. Renews the member''s leases and takes over slots whose lease ran out. Errors: ES006 bad name, limit or member, ES008 no such subscription.';
 
 CREATE FUNCTION event_store.query_events(p_instance_id text DEFAULT NULL::text, p_event_types text[] DEFAULT NULL::text[], p_start_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_end_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_keyword text DEFAULT NULL::text, p_limit integer DEFAULT 100, p_offset integer DEFAULT 0, p_after_sequence bigint DEFAULT NULL::bigint) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1849,6 +2273,30 @@ END
 $_$;
 
 COMMENT ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint) IS 'Events matching every given filter, one page: p_instance_id (NULL = all instances), p_event_types (registered types), p_start_date/p_end_date (inclusive), p_keyword (case-insensitive literal substring of data or metadata values; 3+ characters across all instances), p_limit 1-1000, p_offset >= 0, p_after_sequence (one instance: keyset paging, sequence_num > it). Rows in sequence order (global_position across instances) with total_count (all matches) and has_more. Errors: ES001 unknown event type, ES002 unknown instance, ES006 invalid argument.';
+
+CREATE FUNCTION event_store.read_all(p_after text DEFAULT NULL::text, p_limit integer DEFAULT 1000, p_event_types text[] DEFAULT NULL::text[], p_instance_ids text[] DEFAULT NULL::text[], p_project text DEFAULT NULL::text) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, cursor text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    SET jit TO 'off'
+    AS $$
+DECLARE
+    v_from    record;
+    v_horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
+    v_salt    bigint := ('x' || left(md5(current_database()), 7))::bit(28)::bigint;   -- for _feed_cursor, once
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
+        RAISE EXCEPTION 'limit must be between 1 and 10000, got %', coalesce(p_limit::text, 'null')
+            USING ERRCODE = 'ES006', HINT = 'Page with the cursor of the last row instead of a bigger limit.';
+    END IF;
+    v_from := event_store._feed_position(p_after);
+    PERFORM event_store._check_feed_filters(p_event_types, p_instance_ids, p_project);
+    RETURN QUERY
+    SELECT * FROM event_store._feed_page(v_from.feed_key, v_from.global_position, v_horizon, p_limit,
+                                         p_event_types, p_instance_ids, p_project, 1, 0, v_salt);
+END
+$$;
+
+COMMENT ON FUNCTION event_store.read_all(p_after text, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text) IS 'The next committed events of all instances after the cursor p_after (NULL = from the beginning), in change-feed order: total and stable, each instance in sequence_num order, never skipping an event that commits late. Each row carries cursor (text): pass it as p_after to read on after that row. p_limit 1-10000; filters p_event_types, p_instance_ids, p_project (AND). Errors: ES001 unknown type, ES002 unknown instance, ES006 malformed or foreign cursor, bad limit or filter.';
 
 CREATE TABLE event_store.event_types (
     event_type text NOT NULL,
@@ -2057,6 +2505,34 @@ WITH (fillfactor='10');
 
 COMMENT ON TABLE event_store.stream_locks IS 'Stream locks: one row per instance, only ever row-locked (FOR UPDATE) by _lock_stream before the instances row; never updated. Owner-only, so no other role can take or hold a stream lock.';
 
+CREATE TABLE event_store.subscription_slots (
+    subscription_name text NOT NULL,
+    slot integer NOT NULL,
+    checkpoint_key xid8 NOT NULL,
+    checkpoint_position bigint NOT NULL,
+    delivered_key xid8 NOT NULL,
+    delivered_position bigint NOT NULL,
+    holder integer,
+    lease_until timestamp with time zone NOT NULL,
+    acked_at timestamp with time zone
+);
+
+COMMENT ON TABLE event_store.subscription_slots IS 'Per consumer-group member of a subscription: the checkpoint, the furthest delivered position, and which member holds the slot until when (lease).';
+
+COMMENT ON COLUMN event_store.subscription_slots.slot IS 'Member number 0 .. members-1: the home member of the instances with _feed_slot(instance_id, members) = slot.';
+
+COMMENT ON COLUMN event_store.subscription_slots.checkpoint_key IS 'Acknowledged position (feed_key half); poll_subscription delivers the events after it.';
+
+COMMENT ON COLUMN event_store.subscription_slots.checkpoint_position IS 'Acknowledged position (global_position half).';
+
+COMMENT ON COLUMN event_store.subscription_slots.delivered_key IS 'Furthest position delivered to the holder (feed_key half): acks may go up to it.';
+
+COMMENT ON COLUMN event_store.subscription_slots.delivered_position IS 'Furthest delivered position (global_position half).';
+
+COMMENT ON COLUMN event_store.subscription_slots.holder IS 'The member serving this slot now (NULL: none yet).';
+
+COMMENT ON COLUMN event_store.subscription_slots.lease_until IS 'The holder keeps the slot until then (renewed by each poll and ack); later any member may take it over.';
+
 ALTER TABLE ONLY event_store.event_types
     ADD CONSTRAINT event_types_pkey PRIMARY KEY (event_type);
 
@@ -2081,7 +2557,17 @@ ALTER TABLE ONLY event_store.snapshots
 ALTER TABLE ONLY event_store.stream_locks
     ADD CONSTRAINT stream_locks_pkey PRIMARY KEY (instance_id);
 
+ALTER TABLE ONLY event_store.subscription_slots
+    ADD CONSTRAINT subscription_slots_pkey PRIMARY KEY (subscription_name, slot);
+
+ALTER TABLE ONLY event_store.subscriptions
+    ADD CONSTRAINT subscriptions_pkey PRIMARY KEY (subscription_name);
+
 CREATE INDEX events_event_type_timestamp_idx ON event_store.events USING btree (event_type, "timestamp" DESC);
+
+CREATE INDEX events_feed_key_idx ON event_store.events USING btree (feed_key, global_position);
+
+COMMENT ON INDEX event_store.events_feed_key_idx IS 'The change-feed order (feed_key, global_position): read_all and subscription polls.';
 
 CREATE INDEX events_global_position_idx ON event_store.events USING btree (global_position);
 
@@ -2133,6 +2619,9 @@ ALTER TABLE ONLY event_store.snapshots
 ALTER TABLE ONLY event_store.snapshots
     ADD CONSTRAINT snapshots_instance_id_fkey FOREIGN KEY (instance_id) REFERENCES event_store.instances(instance_id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY event_store.subscription_slots
+    ADD CONSTRAINT subscription_slots_subscription_name_fkey FOREIGN KEY (subscription_name) REFERENCES event_store.subscriptions(subscription_name) ON DELETE CASCADE;
+
 GRANT USAGE ON SCHEMA event_store TO event_store_reader;
 GRANT USAGE ON SCHEMA event_store TO event_store_writer;
 GRANT USAGE ON SCHEMA event_store TO event_store_admin;
@@ -2149,6 +2638,8 @@ REVOKE ALL ON FUNCTION event_store._check_emit_arguments(p_instance_id text, p_m
 
 REVOKE ALL ON FUNCTION event_store._check_event_types(p_event_types text[]) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION event_store._check_feed_filters(p_event_types text[], p_instance_ids text[], p_project text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION event_store._check_instance_id(p_instance_id text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._check_instance_row() FROM PUBLIC;
@@ -2160,6 +2651,14 @@ REVOKE ALL ON FUNCTION event_store._check_lifecycle_emit(p_event_type text, p_wh
 REVOKE ALL ON FUNCTION event_store._closest_event_types(p_name text, p_limit integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._edit_distance(p_a text, p_b text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._feed_cursor(p_feed_key xid8, p_global_position bigint, p_salt bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._feed_page(p_feed_key xid8, p_global_position bigint, p_horizon xid8, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text, p_members integer, p_slot integer, p_salt bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._feed_position(p_cursor text, OUT feed_key xid8, OUT global_position bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._feed_slot(p_instance_id text, p_members integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._fold_apply(p_acc event_store._fold_acc, p_events event_store.events[]) FROM PUBLIC;
 
@@ -2193,9 +2692,14 @@ REVOKE ALL ON FUNCTION event_store._sequence_conflict(p_instance_id text, p_expe
 
 REVOKE ALL ON FUNCTION event_store._store_snapshot(p_instance_id text, p_acc event_store._fold_acc, p_event_id uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION event_store._subscription(p_subscription_name text, p_lock boolean) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION event_store._try_lock_stream(p_instance_id text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._validate_event(p_event_type text, p_event_data jsonb, p_where text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store.ack_subscription(p_subscription_name text, p_cursor text, p_member integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.ack_subscription(p_subscription_name text, p_cursor text, p_member integer) TO event_store_writer;
 
 REVOKE ALL ON FUNCTION event_store.aggregate_events_by_type(p_instance_id text, p_start_date timestamp with time zone, p_end_date timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.aggregate_events_by_type(p_instance_id text, p_start_date timestamp with time zone, p_end_date timestamp with time zone) TO event_store_reader;
@@ -2206,8 +2710,14 @@ GRANT ALL ON FUNCTION event_store.count_events(p_instance_id text, p_event_types
 REVOKE ALL ON FUNCTION event_store.create_snapshot(p_instance_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.create_snapshot(p_instance_id text) TO event_store_writer;
 
+REVOKE ALL ON FUNCTION event_store.create_subscription(p_subscription_name text, p_start_from text, p_event_types text[], p_instance_ids text[], p_project text, p_members integer, p_lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.create_subscription(p_subscription_name text, p_start_from text, p_event_types text[], p_instance_ids text[], p_project text, p_members integer, p_lease interval) TO event_store_writer;
+
 REVOKE ALL ON FUNCTION event_store.delete_events_for_instance(p_instance_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.delete_events_for_instance(p_instance_id text) TO event_store_admin;
+
+REVOKE ALL ON FUNCTION event_store.drop_subscription(p_subscription_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.drop_subscription(p_subscription_name text) TO event_store_admin;
 
 REVOKE ALL ON FUNCTION event_store.emit_event(p_instance_id text, p_event_type text, p_event_data jsonb, p_metadata jsonb, p_event_id uuid, p_expected_sequence bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.emit_event(p_instance_id text, p_event_type text, p_event_data jsonb, p_metadata jsonb, p_event_id uuid, p_expected_sequence bigint) TO event_store_writer;
@@ -2233,11 +2743,20 @@ GRANT ALL ON FUNCTION event_store.list_event_types(p_category text) TO event_sto
 REVOKE ALL ON FUNCTION event_store.list_instances(p_status text) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.list_instances(p_status text) TO event_store_reader;
 
+REVOKE ALL ON FUNCTION event_store.list_subscriptions() FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.list_subscriptions() TO event_store_reader;
+
 REVOKE ALL ON FUNCTION event_store.mark_stale_instances(p_timeout interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.mark_stale_instances(p_timeout interval) TO event_store_writer;
 
+REVOKE ALL ON FUNCTION event_store.poll_subscription(p_subscription_name text, p_limit integer, p_member integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.poll_subscription(p_subscription_name text, p_limit integer, p_member integer) TO event_store_reader;
+
 REVOKE ALL ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint) TO event_store_reader;
+
+REVOKE ALL ON FUNCTION event_store.read_all(p_after text, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.read_all(p_after text, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text) TO event_store_reader;
 
 REVOKE ALL ON FUNCTION event_store.register_event_type(p_event_type text, p_category text, p_description text, p_data_schema jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.register_event_type(p_event_type text, p_category text, p_description text, p_data_schema jsonb) TO event_store_admin;

@@ -15,8 +15,8 @@ from .errors import (
     InvalidEventDataError,
     InvalidEventError,
     SequenceConflictError,
-    SubscriptionNotFoundError,
     ShardUnavailableError,
+    SubscriptionNotFoundError,
 )
 from .models import (
     EmitResult,
