@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import importlib
 import json
+import math
 import os
 import re
 import sys
@@ -90,7 +91,13 @@ def _json_object(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"invalid JSON {text!r}: {exc}") from exc
+        raise UsageError(f"invalid JSON {text[:80]!r}: {exc}") from exc
+    except RecursionError as exc:
+        raise UsageError(
+            f"invalid JSON {text[:40]!r}...: nested too deeply (the store takes 32 levels)"
+        ) from exc
+    except ValueError as exc:  # e.g. an integer over Python's digit limit
+        raise UsageError(f"invalid JSON {text[:40]!r}...: {exc}") from exc
     if not isinstance(value, dict):
         raise UsageError(f"expected a JSON object, got {text!r}")
     return value
@@ -104,7 +111,10 @@ def _moment(text: str) -> datetime:
     """An ISO date/time, or a duration ago: ``30m``, ``2h``, ``3d``."""
     match = _DURATION.fullmatch(text)
     if match:
-        return datetime.now(UTC) - timedelta(**{_UNITS[match[2]]: float(match[1])})
+        try:
+            return datetime.now(UTC) - timedelta(**{_UNITS[match[2]]: float(match[1])})
+        except (OverflowError, ValueError) as exc:
+            raise UsageError(f"invalid duration {text!r}: it reaches back before the year 1") from exc
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
@@ -112,6 +122,17 @@ def _moment(text: str) -> datetime:
             f"invalid date {text!r}: use ISO 8601 (2026-11-27T10:00Z) or a duration (30m, 2h, 3d)"
         ) from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"invalid interval {text!r}: give a positive number of seconds, e.g. 0.5")
+    return value
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -439,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     tail = command("tail", cmd_tail, "show the last events, then follow new ones until Ctrl-C")
     tail.add_argument("instance_id")
     tail.add_argument("-n", "--lines", type=int, default=10, help="how many past events to show first")
-    tail.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
+    tail.add_argument("--interval", type=_seconds, default=0.5, help="seconds between polls")
 
     mcp = command("mcp", cmd_mcp, "run the MCP server (stdio by default; --http for streamable HTTP)")
     mcp.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")

@@ -63,6 +63,16 @@ class IdempotencyConflictError(EventStoreError):
     """ES007: an event id reused with different content."""
 
 
+class UnreadableDataError(EventStoreError):
+    """Stored JSON this client cannot turn into Python values (no SQLSTATE: raised by the client).
+
+    Rows written before the store refused such input at write time can hold JSON nested deeper
+    than Python's libraries handle (``json``, pydantic) or integers longer than Python converts
+    (``sys.get_int_max_str_digits()``). Reading them raises this error instead of a RecursionError
+    or ValueError; the rest of the store stays readable.
+    """
+
+
 ERRORS_BY_SQLSTATE: dict[str, type[EventStoreError]] = {
     "ES001": InvalidEventError,
     "ES002": InstanceNotFoundForEventError,
@@ -104,6 +114,23 @@ def from_psycopg(exc: psycopg.Error, where: str) -> EventStoreError:
     )
 
 
+# SQLSTATEs after which a call may be sent again: the connection broke or the server was going
+# down or starting up (08: connection exception; 57P01-57P03: shutdown, crash, not ready yet).
+_TRANSIENT_SQLSTATES = ("57P01", "57P02", "57P03")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` (ours, or the driver's error it came from) means the connection was lost or
+    the server was unavailable, so that an idempotent call can be sent again."""
+    cause = exc.__cause__ if isinstance(exc, EventStoreError) else exc
+    if isinstance(cause, PoolTimeout):
+        return True
+    if not isinstance(cause, psycopg.OperationalError | psycopg.InterfaceError):
+        return False
+    sqlstate = cause.sqlstate
+    return sqlstate is None or sqlstate.startswith("08") or sqlstate in _TRANSIENT_SQLSTATES
+
+
 @contextmanager
 def translate_errors(where: str) -> Iterator[None]:
     """Raise our exceptions (``from`` the original) for psycopg errors and pool timeouts."""
@@ -113,6 +140,13 @@ def translate_errors(where: str) -> Iterator[None]:
         raise EventStoreError(f"no database connection to {where} became available: {exc}") from exc
     except psycopg.Error as exc:
         raise from_psycopg(exc, where) from exc
+    except RecursionError as exc:
+        # Raised while encoding an argument nested too deeply for Python's json module.
+        raise InvalidArgumentError(
+            "invalid argument: a JSON value nested too deeply to encode",
+            hint="The store takes JSON nested at most 32 levels deep; flatten the value.",
+            sqlstate="ES006",
+        ) from exc
     except (TypeError, ValueError) as exc:
         # Raised while adapting arguments, e.g. a value json cannot encode (NaN, a set, an object).
         raise InvalidArgumentError(
