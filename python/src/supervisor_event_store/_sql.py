@@ -131,6 +131,9 @@ _ACCEPTS: dict[str, tuple[tuple[type, ...], str]] = {
 }
 
 
+_INT_BITS = {"integer": 32, "bigint": 64}
+
+
 def _check(name: str, sql_type: str, value: Any) -> None:
     accepted = _ACCEPTS.get(sql_type)
     if value is None or accepted is None:
@@ -139,6 +142,10 @@ def _check(name: str, sql_type: str, value: Any) -> None:
     ok = isinstance(value, types) and not isinstance(value, bool)
     if ok and sql_type == "text[]":
         ok = all(isinstance(item, str) for item in value)
+    if ok and sql_type in _INT_BITS:
+        bound = 2 ** (_INT_BITS[sql_type] - 1)
+        ok = -bound <= value < bound
+        wanted += f" from {-bound} to {bound - 1}"
     if not ok:
         raise InvalidArgumentError(
             f"invalid argument: {name} must be {wanted}, got {type(value).__name__} {value!r:.60}",

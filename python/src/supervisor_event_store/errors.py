@@ -86,6 +86,10 @@ ERRORS_BY_SQLSTATE: dict[str, type[EventStoreError]] = {
 # Hints for standard SQLSTATEs that usually mean "the schema is not deployed here".
 _NOT_DEPLOYED = "Is the schema deployed to this database? Run `event-store deploy` (or `event-store db up`)."
 _STANDARD_HINTS = {"3F000": _NOT_DEPLOYED, "42883": _NOT_DEPLOYED, "42P01": _NOT_DEPLOYED}
+_PARAMETER_HINTS = {
+    "22P05": "PostgreSQL's jsonb cannot hold the character U+0000 in a string: remove it.",
+    "22P02": "Check the format of the value, e.g. a UUID such as 5f0c6d1e-8a51-4c55-9d2f-1b2a3c4d5e6f.",
+}
 
 
 def from_psycopg(exc: psycopg.Error, where: str) -> EventStoreError:
@@ -101,8 +105,16 @@ def from_psycopg(exc: psycopg.Error, where: str) -> EventStoreError:
             f"invalid argument: {reason}", hint="Check the values passed to the call.", sqlstate="ES006"
         )
     diag = exc.diag
+    if sqlstate.startswith("22") and "function" not in (diag.context or ""):
+        # A parameter the server could not take as its SQL type, before any function ran (a bad
+        # uuid, an int out of range, JSON with \u0000...): the caller's argument, so ES006.
+        return InvalidArgumentError(
+            f"invalid argument: {diag.message_primary or exc}",
+            detail=f"PostgreSQL refused a parameter value (SQLSTATE {sqlstate}).",
+            hint=_PARAMETER_HINTS.get(sqlstate, "Check the values passed to the call."),
+            sqlstate="ES006",
+        )
     if sqlstate.startswith("22"):
-        # A value the server could not take as its SQL type (bad uuid, out of range, bad JSON...).
         cls: type[EventStoreError] = ERRORS_BY_SQLSTATE.get(sqlstate, InvalidArgumentError)
     else:
         cls = ERRORS_BY_SQLSTATE.get(sqlstate, EventStoreError)
