@@ -1,53 +1,78 @@
 -- Deploy supervisor_event_store:functions/_lock_stream to pg
--- requires: schemas/event_store
+-- requires: tables/stream_locks
 
 BEGIN;
 
 /*
- * An instance's stream lock: a transaction-level advisory lock on a 64-bit hash of the instance
- * id, held until commit or rollback. Every function that locks an instance's row (to bump its
- * stream head, or to change it) takes this lock first, so:
- *   - writers to one hot stream queue in the advisory lock's FIFO instead of piling onto the row
- *     lock (measured, write_bench.sh, 16 clients on one instance: p99 40-42 -> 13 ms,
- *     1.9k -> 2.4k events/s; docs/benchmarks.md);
+ * An instance's stream lock: a row lock (FOR UPDATE) on its row in the owner-only table
+ * stream_locks, held until commit or rollback. It was a transaction advisory lock on a hash of
+ * the id, and any role that can connect can take any advisory key (issue 10: a role with no
+ * grants froze writes to any instance). A row lock needs UPDATE privilege on the table, which no
+ * role but the owner has. Every function that locks an instance's row (to bump its stream head,
+ * or to change it) takes this lock first, so:
+ *   - writers to one hot stream queue on this row's tuple lock in arrival order: the row is only
+ *     ever locked, never updated, so it keeps one version and waiters do not re-queue as they do
+ *     on the instances row, which every head bump replaces (docs/benchmarks.md);
  *   - the order is always stream lock, then row lock, and it is a rule: a function that holds an
  *     instance's row (heartbeat, register_instance) and then emits would otherwise deadlock with
  *     an emit queued on the stream lock and waiting for that row. Anyone changing an instances
  *     row by hand in a transaction that also emits must take this lock first, too.
- *     mark_stale_instances only tries it, so it never waits.
- * One SQL expression without a SET clause, so the planner inlines it into the caller's cached
- * plan (no extra function call per emit). Keys are 64-bit hashes with a fixed seed: two streams,
- * or a stream and another application's advisory lock, sharing a key is negligible (and would
- * only make them queue together).
+ *     mark_stale_instances only tries it (_try_lock_stream), so it never waits.
+ * The row of a new instance is inserted here (ON CONFLICT DO NOTHING waits for a concurrent
+ * insert of the same id, then the SELECT locks the committed row); a call for an id that never
+ * gets registered raises ES002 afterwards, which rolls the insert back. PL/pgSQL without a SET
+ * clause: its plans are cached per session (a LANGUAGE sql body with a FROM clause is never
+ * inlined and would be planned on every call); it is internal, called only from functions that
+ * pin search_path, and names every object with its schema.
  */
 CREATE OR REPLACE FUNCTION event_store._lock_stream(
     p_instance_id text
 )
     RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     VOLATILE
 AS $$
-    SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(p_instance_id, 1702392166))
+BEGIN
+    PERFORM FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO event_store.stream_locks (instance_id) VALUES (p_instance_id)
+            ON CONFLICT (instance_id) DO NOTHING;
+        PERFORM FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id FOR UPDATE;
+    END IF;
+END
 $$;
 
 COMMENT ON FUNCTION event_store._lock_stream(text) IS
-    'Internal: take the stream lock of an instance (transaction advisory lock on a hash of its id), '
-    'before its row: fair queueing on hot streams and one lock order everywhere.';
+    'Internal: take the stream lock of an instance (a row lock on its stream_locks row, which only the '
+    'owner can take), before its instances row: fair queueing on hot streams and one lock order everywhere.';
 
 REVOKE ALL ON FUNCTION event_store._lock_stream(text) FROM PUBLIC;
 
 /*
  * The non-blocking form, for mark_stale_instances: true when the lock is now held (by this
- * transaction), false when another transaction holds it.
+ * transaction), false when another transaction holds it. A missing row (an instance created
+ * before stream_locks existed is backfilled at deploy, so only by hand) is inserted first.
  */
 CREATE OR REPLACE FUNCTION event_store._try_lock_stream(
     p_instance_id text
 )
     RETURNS boolean
-    LANGUAGE sql
+    LANGUAGE plpgsql
     VOLATILE
 AS $$
-    SELECT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended(p_instance_id, 1702392166))
+BEGIN
+    PERFORM FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id FOR UPDATE SKIP LOCKED;
+    IF FOUND THEN
+        RETURN true;
+    END IF;
+    IF EXISTS (SELECT FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id) THEN
+        RETURN false;                                    -- held by another transaction
+    END IF;
+    INSERT INTO event_store.stream_locks (instance_id) VALUES (p_instance_id)
+        ON CONFLICT (instance_id) DO NOTHING;
+    PERFORM FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id FOR UPDATE SKIP LOCKED;
+    RETURN FOUND;
+END
 $$;
 
 COMMENT ON FUNCTION event_store._try_lock_stream(text) IS
@@ -58,7 +83,7 @@ REVOKE ALL ON FUNCTION event_store._try_lock_stream(text) FROM PUBLIC;
 COMMENT ON TABLE event_store.instances IS
     'Registry of supervisor instances. Each row is also the head of its event stream: '
     'emit functions lock it with UPDATE ... RETURNING to hand out gap-free sequence numbers. '
-    'Every function takes the instance''s stream lock (event_store._lock_stream) before its row: '
-    'do the same before changing a row by hand in a transaction that also emits.';
+    'Every function takes the instance''s stream lock (event_store._lock_stream, a row lock in stream_locks) '
+    'before its row: do the same before changing a row by hand in a transaction that also emits.';
 
 COMMIT;

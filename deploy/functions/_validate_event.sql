@@ -8,6 +8,9 @@ BEGIN;
  * closest types) and the data must be a JSON object of at most 1 MiB that satisfies the type's
  * data_schema (ES003, the message names the field). p_where prefixes messages, e.g. "event #3: ".
  * JSON null in an optional field counts as absent; in a required field it counts as missing.
+ * Limits, checked before anything is looked up or computed: ES006 for a type name over 63
+ * characters (no hint: the edit distance is not computed); ES003 for data nested deeper than 32
+ * levels or holding a number over 64 characters (_check_json_limits).
  * Returns true (so callers can use a cheap assignment instead of PERFORM). It runs on every emit,
  * so it does not SET search_path (a GUC change per call): it is only ever called from functions
  * that pin search_path, and it names every object with its schema.
@@ -30,11 +33,19 @@ DECLARE
     v_actual  text;
     v_size    int;
     v_problem text;
+    v_valid   boolean;
 BEGIN
     IF p_event_type IS NULL THEN
         RAISE EXCEPTION '%event_type must not be null', p_where
             USING ERRCODE = 'ES006',
                   HINT = 'Pass one of the registered types; list them with event_store.list_event_types().';
+    END IF;
+
+    IF length(p_event_type) > 63 THEN                  -- before the lookup and the hint's edit distance
+        RAISE EXCEPTION '%event_type "%..." is % characters long, over the limit of 63',
+                        p_where, left(p_event_type, 40), length(p_event_type)
+            USING ERRCODE = 'ES006',
+                  HINT = 'Event type names have 1-63 characters; list them with event_store.list_event_types().';
     END IF;
 
     SELECT et.data_schema INTO v_schema FROM event_store.event_types et WHERE et.event_type = p_event_type;
@@ -56,9 +67,14 @@ BEGIN
             USING ERRCODE = 'ES003', HINT = 'Wrap the values in an object, e.g. {"epic_id": "E-1"}.';
     END IF;
     v_size := pg_column_size(p_event_data);
-    IF v_size > 1048576 THEN
+    -- instance_registered (written only by register_instance, which checks its project and
+    -- metadata against the same limits) nests the metadata one level down: exempt from the caps.
+    IF v_size > 1048576 AND p_event_type <> 'instance_registered' THEN
         RAISE EXCEPTION '%invalid event_data for "%": % bytes is over the 1 MiB cap', p_where, p_event_type, v_size
             USING ERRCODE = 'ES003', HINT = 'Store large payloads elsewhere and put a reference in the event.';
+    END IF;
+    IF p_event_type <> 'instance_registered' THEN
+        v_valid := event_store._check_json_limits(p_event_data, format('%sevent_data for "%s"', p_where, p_event_type), 'ES003');
     END IF;
 
     SELECT r INTO v_field
@@ -116,8 +132,8 @@ END
 $$;
 
 COMMENT ON FUNCTION event_store._validate_event(text, jsonb, text) IS
-    'Internal: raises ES006 (null type or data), ES001 (unknown type, hint names the closest) or '
-    'ES003 (data not an object, over 1 MiB, or not matching the type''s data_schema; names the field).';
+    'Internal: raises ES006 (null type or data, type name over 63 characters), ES001 (unknown type, hint names the closest) or '
+    'ES003 (data not an object, over 1 MiB, nested deeper than 32 levels, a number over 64 characters, or not matching the type''s data_schema; names the field).';
 
 REVOKE ALL ON FUNCTION event_store._validate_event(text, jsonb, text) FROM PUBLIC;
 

@@ -83,8 +83,9 @@ COMMENT ON FUNCTION event_store._sequence_conflict(text, bigint, bigint) IS
 REVOKE ALL ON FUNCTION event_store._sequence_conflict(text, bigint, bigint) FROM PUBLIC;
 
 /*
- * Raises ES006 for a bad instance id, metadata that is not a JSON object of at most 1 MiB, or a
- * negative expected sequence. emit_event calls it only when a cheap test says it might fail.
+ * Raises ES006 for a bad instance id, metadata that is not a JSON object of at most 1 MiB (nested
+ * at most 32 levels, numbers of at most 64 characters: _check_json_limits), or a negative
+ * expected sequence. emit_event calls it only when a cheap test says it might fail.
  */
 CREATE OR REPLACE FUNCTION event_store._check_emit_arguments(
     p_instance_id       text,
@@ -106,6 +107,7 @@ BEGIN
         RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(p_metadata)
             USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
     END IF;
+    PERFORM event_store._check_json_limits(p_metadata, 'metadata', 'ES006');
     IF p_expected_sequence < 0 THEN
         RAISE EXCEPTION 'expected_sequence must be 0 or more, got %', p_expected_sequence
             USING ERRCODE = 'ES006', HINT = 'Use 0 for "no events yet", or the last sequence_num you read.';
@@ -114,8 +116,8 @@ END
 $$;
 
 COMMENT ON FUNCTION event_store._check_emit_arguments(text, jsonb, bigint) IS
-    'Internal: raises ES006 for a bad instance id, non-object or oversized metadata, or a negative '
-    'expected sequence.';
+    'Internal: raises ES006 for a bad instance id, non-object or oversized metadata (1 MiB, 32 levels, '
+    'numbers of 64 characters), or a negative expected sequence.';
 
 REVOKE ALL ON FUNCTION event_store._check_emit_arguments(text, jsonb, bigint) FROM PUBLIC;
 
@@ -131,6 +133,12 @@ REVOKE ALL ON FUNCTION event_store._check_emit_arguments(text, jsonb, bigint) FR
  * data and metadata returns the stored row and writes nothing; the same id with other content is
  * ES007. The check comes before the expected-sequence check, so a retried emit that carries
  * p_expected_sequence still succeeds after its first attempt committed.
+ *
+ * Refused at the door: instance_registered, instance_heartbeat and instance_stale (ES006, they
+ * are written only by register_instance, heartbeat and mark_stale_instances), and data or
+ * metadata nested deeper than 32 levels or holding a number over 64 characters (ES003 / ES006;
+ * the inlined _json_within_limits test runs in the append statement, the precise one only when
+ * it fails).
  */
 CREATE OR REPLACE FUNCTION event_store.emit_event(
     p_instance_id       text,
@@ -156,8 +164,13 @@ DECLARE
 BEGIN
     -- One cheap test on the hot path; the wordy checks run only when something may be wrong.
     IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' OR p_expected_sequence < 0
-       OR jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576 THEN
+       OR jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576
+       OR NOT event_store._json_within_limits(p_metadata) THEN
         PERFORM event_store._check_emit_arguments(p_instance_id, p_metadata, p_expected_sequence);
+    END IF;
+    -- Lifecycle events come only from register_instance, heartbeat and mark_stale_instances.
+    IF p_event_type IN ('instance_registered', 'instance_heartbeat', 'instance_stale') THEN
+        PERFORM event_store._check_lifecycle_emit(p_event_type);
     END IF;
 
     -- The stream lock first (FIFO for a hot stream, one lock order everywhere), then the row.
@@ -201,7 +214,8 @@ BEGIN
                  WHERE i.instance_id = p_instance_id
                    AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
                                               WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
-                                                AND pg_column_size(p_event_data) <= 1048576))
+                                                AND pg_column_size(p_event_data) <= 1048576
+                                                AND event_store._json_within_limits(p_event_data)))
                 RETURNING i.last_sequence_num AS seq
             )
             INSERT INTO event_store.events AS e
@@ -216,7 +230,8 @@ BEGIN
                  WHERE i.instance_id = p_instance_id
                    AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
                                               WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
-                                                AND pg_column_size(p_event_data) <= 1048576))
+                                                AND pg_column_size(p_event_data) <= 1048576
+                                                AND event_store._json_within_limits(p_event_data)))
                 RETURNING i.last_sequence_num AS seq
             )
             INSERT INTO event_store.events AS e
@@ -254,8 +269,9 @@ COMMENT ON FUNCTION event_store.emit_event(text, text, jsonb, jsonb, uuid, bigin
     'Sequence numbers start at 1 per instance and are gap-free under any concurrency. '
     'p_metadata: optional JSON object. p_event_id: optional client id that makes retries idempotent. '
     'p_expected_sequence: optional optimistic-concurrency check (0 = no events yet). '
-    'Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data, '
-    'ES004 expected sequence mismatch, ES006 invalid argument, ES007 event_id reused with other content.';
+    'Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data (also: nested deeper than '
+    '32 levels, a number over 64 characters), ES004 expected sequence mismatch, ES006 invalid argument (also: '
+    'a lifecycle type, a type name over 63 characters), ES007 event_id reused with other content.';
 
 REVOKE ALL ON FUNCTION event_store.emit_event(text, text, jsonb, jsonb, uuid, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION event_store.emit_event(text, text, jsonb, jsonb, uuid, bigint) TO event_store_writer;

@@ -52,7 +52,10 @@ REVOKE ALL ON FUNCTION event_store._bump_head(text, int, bigint) FROM PUBLIC;
  * "event_id": "<uuid>"?}. Events whose event_id is already stored with identical content are
  * returned as stored and not written again (a retried batch returns its original rows); the
  * expected-sequence check applies only when something new is written. Rows come back in the
- * order of p_events.
+ * order of p_events. Lifecycle types (instance_registered, instance_heartbeat, instance_stale)
+ * are refused (ES006: register_instance, heartbeat and mark_stale_instances write them), and so
+ * are data (ES003) and metadata (ES006) nested deeper than 32 levels or holding a number over 64
+ * characters; the fast path tests both with the inlined _json_within_limits.
  */
 CREATE OR REPLACE FUNCTION event_store.emit_events(
     p_instance_id       text,
@@ -114,7 +117,10 @@ BEGIN
                jsonb_typeof(t.item) = 'object'
                AND t.item - ARRAY['event_type', 'event_data', 'metadata', 'event_id'] = '{}'
                AND jsonb_typeof(t.item -> 'event_type') = 'string'
+               AND (t.item ->> 'event_type') NOT IN ('instance_registered', 'instance_heartbeat', 'instance_stale')
                AND pg_column_size(t.item -> 'event_data') <= 1048576
+               AND event_store._json_within_limits(t.item -> 'event_data')
+               AND event_store._json_within_limits(t.item -> 'metadata')
                AND (t.item -> 'event_data') @@ (SELECT et.validator FROM event_store.event_types et
                                                   WHERE et.event_type = t.item ->> 'event_type')
                AND coalesce(jsonb_typeof(t.item -> 'metadata'), 'null') IN ('object', 'null')
@@ -159,6 +165,7 @@ BEGIN
             RAISE EXCEPTION '%event_type must be a string', v_where
                 USING ERRCODE = 'ES006', HINT = 'For example "event_type": "epic_started".';
         END IF;
+        v_valid := event_store._check_lifecycle_emit(v_item ->> 'event_type', v_where);
         v_valid := event_store._validate_event(v_item ->> 'event_type', v_item -> 'event_data', v_where);
         IF coalesce(jsonb_typeof(v_item -> 'metadata'), 'null') NOT IN ('object', 'null') THEN
             RAISE EXCEPTION '%metadata must be a JSON object, got %', v_where, jsonb_typeof(v_item -> 'metadata')
@@ -168,6 +175,7 @@ BEGIN
             RAISE EXCEPTION '%metadata is % bytes, over the 1 MiB cap', v_where, pg_column_size(v_item -> 'metadata')
                 USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
         END IF;
+        v_valid := event_store._check_json_limits(v_item -> 'metadata', v_where || 'metadata', 'ES006');
         IF coalesce(jsonb_typeof(v_item -> 'event_id'), 'null') <> 'null' THEN
             IF jsonb_typeof(v_item -> 'event_id') <> 'string'
                OR (v_item ->> 'event_id') !~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$' THEN
@@ -269,7 +277,8 @@ COMMENT ON FUNCTION event_store.emit_events(text, jsonb, bigint) IS
     'check on the last sequence number before the batch (0 = no events yet). Events whose event_id is '
     'already stored identically are returned, not rewritten. '
     'Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data, ES004 expected sequence '
-    'mismatch, ES006 invalid argument (names the event #), ES007 event_id reused with other content.';
+    'mismatch, ES006 invalid argument (names the event #; also a lifecycle type, a type name over 63 characters, '
+    'metadata over a limit), ES007 event_id reused with other content.';
 
 REVOKE ALL ON FUNCTION event_store.emit_events(text, jsonb, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION event_store.emit_events(text, jsonb, bigint) TO event_store_writer;

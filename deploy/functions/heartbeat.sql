@@ -4,7 +4,11 @@
 
 BEGIN;
 
-/* Records that an instance is alive: last_heartbeat_at, status active, and an instance_heartbeat event. */
+/*
+ * Records that an instance is alive: last_heartbeat_at, status active, and an instance_heartbeat
+ * event, written with the lifecycle key set (tables/lifecycle_key): emit_event refuses
+ * instance_heartbeat from anyone else.
+ */
 CREATE OR REPLACE FUNCTION event_store.heartbeat(
     p_instance_id     text,
     p_context_percent numeric DEFAULT NULL
@@ -16,6 +20,8 @@ CREATE OR REPLACE FUNCTION event_store.heartbeat(
     SET search_path = event_store, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+    v_key_before text := coalesce(current_setting('event_store.lifecycle_key', true), '');
 BEGIN
     PERFORM event_store._check_instance_id(p_instance_id);
     IF p_context_percent NOT BETWEEN 0 AND 100 THEN
@@ -32,12 +38,15 @@ BEGIN
         PERFORM event_store._instance_not_found(p_instance_id);
     END IF;
 
+    -- The lifecycle key lets emit_event write instance_heartbeat (_check_lifecycle_emit).
+    PERFORM set_config('event_store.lifecycle_key', (SELECT k.key FROM event_store.lifecycle_key k), true);
     RETURN QUERY
     SELECT r.event_id, r.sequence_num, r."timestamp"
       FROM event_store.emit_event(
                p_instance_id, 'instance_heartbeat',
                CASE WHEN p_context_percent IS NULL THEN '{}'::jsonb
                     ELSE jsonb_build_object('context_percent', p_context_percent) END) r;
+    PERFORM set_config('event_store.lifecycle_key', v_key_before, true);   -- as it was
 END
 $$;
 

@@ -14,7 +14,8 @@ BEGIN;
  * heartbeating right now is left for the next call. Each instance marked keeps its stream lock
  * (an entry in the server's shared lock table) until the transaction ends: marking many
  * thousands of instances in one call needs max_locks_per_transaction raised, or several calls
- * with growing timeouts.
+ * with growing timeouts. Each instance_stale event is written with the lifecycle key set
+ * (tables/lifecycle_key): emit_event refuses instance_stale from anyone else.
  */
 CREATE OR REPLACE FUNCTION event_store.mark_stale_instances(
     p_timeout interval DEFAULT '120 seconds'
@@ -30,6 +31,8 @@ DECLARE
     v_candidate text;
     v_instance  record;
     v_event     record;
+    v_key       text := (SELECT k.key FROM event_store.lifecycle_key k);
+    v_key_before text := coalesce(current_setting('event_store.lifecycle_key', true), '');
 BEGIN
     IF p_timeout IS NULL OR p_timeout < interval '0' OR p_timeout > interval '100 years' THEN
         RAISE EXCEPTION 'timeout must be an interval from 0 to 100 years, got %', coalesce(p_timeout::text, 'NULL')
@@ -51,11 +54,13 @@ BEGIN
            FOR NO KEY UPDATE SKIP LOCKED;
         CONTINUE WHEN NOT FOUND;                     -- heartbeat since, marked by another caller, or busy
         UPDATE event_store.instances i SET status = 'stale' WHERE i.instance_id = v_instance.instance_id;
+        PERFORM set_config('event_store.lifecycle_key', v_key, true);   -- emit_event: instance_stale allowed
         SELECT * INTO v_event
           FROM event_store.emit_event(
                    v_instance.instance_id, 'instance_stale',
                    jsonb_build_object('last_heartbeat_at', to_jsonb(v_instance.last_heartbeat_at),
                                       'timeout_seconds', extract(epoch FROM p_timeout)));
+        PERFORM set_config('event_store.lifecycle_key', v_key_before, true);   -- as it was
         instance_id := v_instance.instance_id;
         last_heartbeat_at := v_instance.last_heartbeat_at;
         event_id := v_event.event_id;

@@ -8,6 +8,10 @@ BEGIN;
  * Raises ES006 unless p_schema is in the supported JSON Schema subset: {"type": "object",
  * "required": [names], "properties": {name: {"type": string|integer|number|boolean|array|object,
  * "enum": [...], "minimum": n, "maximum": n}}}. Other keywords are allowed and ignored.
+ * Size limits, checked first: 64 KiB as text, at most 200 properties, 200 required fields and
+ * 200 values per enum, 32 levels of nesting, numbers of at most 64 characters. The compiled
+ * validator (event_types.validator) of the largest schema within them still evaluates well
+ * inside the default max_stack_depth (tests/pgtap/16_event_types.sql emits against one).
  */
 CREATE OR REPLACE FUNCTION event_store._check_data_schema(
     p_schema jsonb
@@ -25,6 +29,32 @@ DECLARE
 BEGIN
     IF p_schema IS NULL OR jsonb_typeof(p_schema) <> 'object' THEN
         RAISE EXCEPTION 'data_schema must be a JSON object' USING ERRCODE = 'ES006', HINT = v_hint;
+    END IF;
+    -- Size limits first, before anything loops over the schema (issue 10: 5,000 properties broke
+    -- every emit with 54001, 40,000 took 135 s to be refused).
+    IF jsonb_typeof(p_schema -> 'properties') = 'object'
+       AND (SELECT count(*) FROM jsonb_object_keys(p_schema -> 'properties')) > 200 THEN
+        RAISE EXCEPTION 'data_schema has % properties, over the limit of 200',
+                        (SELECT count(*) FROM jsonb_object_keys(p_schema -> 'properties'))
+            USING ERRCODE = 'ES006', HINT = 'Declare the fields that matter; fields not listed are allowed anyway.';
+    END IF;
+    IF jsonb_typeof(p_schema -> 'required') = 'array' AND jsonb_array_length(p_schema -> 'required') > 200 THEN
+        RAISE EXCEPTION 'data_schema has % required fields, over the limit of 200', jsonb_array_length(p_schema -> 'required')
+            USING ERRCODE = 'ES006', HINT = 'Require only the fields every event of the type must carry.';
+    END IF;
+    IF octet_length(p_schema::text) > 65536 THEN
+        RAISE EXCEPTION 'data_schema is % bytes as text, over the limit of 65536', octet_length(p_schema::text)
+            USING ERRCODE = 'ES006', HINT = 'Describe the fields events must have, not every possible value.';
+    END IF;
+    PERFORM event_store._check_json_limits(p_schema, 'data_schema', 'ES006');
+    SELECT p.key INTO v_field
+      FROM jsonb_each(CASE WHEN jsonb_typeof(p_schema -> 'properties') = 'object' THEN p_schema -> 'properties' END) p
+     WHERE jsonb_typeof(p.value -> 'enum') = 'array' AND jsonb_array_length(p.value -> 'enum') > 200
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'data_schema property "%" has an enum of % values, over the limit of 200',
+                        v_field, jsonb_array_length(p_schema -> 'properties' -> v_field -> 'enum')
+            USING ERRCODE = 'ES006', HINT = 'Use "type": "string" for open-ended values.';
     END IF;
     IF p_schema ? 'type' AND p_schema -> 'type' <> '"object"' THEN
         RAISE EXCEPTION 'data_schema type must be "object", got %', p_schema -> 'type'
@@ -70,7 +100,8 @@ REVOKE ALL ON FUNCTION event_store._check_data_schema(jsonb) FROM PUBLIC;
 /*
  * Adds an event type. Registering the same definition again is a no-op that returns the row;
  * a different definition under an existing name is refused (events already stored were
- * validated against the old one).
+ * validated against the old one). Safe under any concurrency: INSERT ... ON CONFLICT DO NOTHING,
+ * then compare with the stored row (issue 10: 8 sessions got 23505 on 249 of 400 calls).
  */
 CREATE OR REPLACE FUNCTION event_store.register_event_type(
     p_event_type  text,
@@ -103,23 +134,31 @@ BEGIN
     END IF;
     PERFORM event_store._check_data_schema(p_data_schema);
 
-    SELECT * INTO v_existing FROM event_store.event_types t WHERE t.event_type = p_event_type FOR UPDATE;
-    IF FOUND THEN
+    IF length(p_description) > 2000 THEN
+        RAISE EXCEPTION 'description is % characters long, over the limit of 2000', length(p_description)
+            USING ERRCODE = 'ES006', HINT = 'Say in one sentence when the event is emitted.';
+    END IF;
+
+    -- Insert, or find the row a concurrent call just inserted (ON CONFLICT waits for it to commit),
+    -- then compare: an identical repeat is a no-op under any concurrency, never a 23505.
+    INSERT INTO event_store.event_types AS t (event_type, category, description, data_schema)
+    VALUES (p_event_type, p_category, p_description, p_data_schema)
+    ON CONFLICT (event_type) DO NOTHING
+    RETURNING * INTO v_existing;
+    IF NOT FOUND THEN
+        SELECT * INTO v_existing FROM event_store.event_types t WHERE t.event_type = p_event_type;
         IF (v_existing.category, v_existing.description, v_existing.data_schema)
            IS DISTINCT FROM (p_category, p_description, p_data_schema) THEN
             RAISE EXCEPTION 'event type "%" already exists with a different definition', p_event_type
                 USING ERRCODE = 'ES006',
+                      DETAIL = format('Stored: category "%s", description "%s", data_schema %s.',
+                                      v_existing.category, left(v_existing.description, 200),
+                                      left(v_existing.data_schema::text, 500)),
                       HINT = 'Event types are not redefined once events may use them; register a new name '
                              '(e.g. with a _v2 suffix).';
         END IF;
-        RETURN NEXT v_existing;
-        RETURN;
     END IF;
-
-    RETURN QUERY
-    INSERT INTO event_store.event_types (event_type, category, description, data_schema)
-    VALUES (p_event_type, p_category, p_description, p_data_schema)
-    RETURNING *;
+    RETURN NEXT v_existing;
 END
 $$;
 
@@ -127,7 +166,8 @@ COMMENT ON FUNCTION event_store.register_event_type(text, text, text, jsonb) IS
     'Admin: add an event type without DDL and return its row. p_event_type and p_category: lower-case '
     'names; p_data_schema: JSON Schema subset (type object, required, properties with type/enum/minimum/'
     'maximum). Registering an identical definition again is a no-op. Errors: ES006 invalid argument or '
-    'a different definition under an existing name.';
+    'a different definition under an existing name, or a data_schema over a size limit (64 KiB, 200 properties, '
+    '200 required, 200 enum values, 32 levels, numbers of 64 characters).';
 
 REVOKE ALL ON FUNCTION event_store.register_event_type(text, text, text, jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION event_store.register_event_type(text, text, text, jsonb) TO event_store_admin;

@@ -7,7 +7,11 @@ BEGIN;
 /*
  * Creates an instance, or re-activates (and updates) an existing one, then emits
  * instance_registered. registered_at keeps the first registration; metadata is replaced only
- * when p_metadata is given.
+ * when p_metadata is given. Limits (ES006, naming the argument): project at most 200 characters,
+ * metadata at most 1 MiB, 32 levels deep and numbers of at most 64 characters. The event is
+ * written with the lifecycle key set (tables/lifecycle_key): emit_event refuses
+ * instance_registered from anyone else. Patterns use no backslash, which a session with
+ * standard_conforming_strings off would read as an escape when this body is compiled.
  */
 CREATE OR REPLACE FUNCTION event_store.register_instance(
     p_instance_id   text,
@@ -23,19 +27,31 @@ CREATE OR REPLACE FUNCTION event_store.register_instance(
 AS $$
 DECLARE
     v_data jsonb;
+    v_key_before text := coalesce(current_setting('event_store.lifecycle_key', true), '');
 BEGIN
     PERFORM event_store._check_instance_id(p_instance_id);
     IF p_instance_type IS NULL OR p_instance_type NOT IN ('PS', 'MS') THEN
         RAISE EXCEPTION 'invalid instance_type %: must be PS or MS', coalesce(quote_literal(p_instance_type), 'NULL')
             USING ERRCODE = 'ES006', HINT = 'Use ''PS'' for a project supervisor or ''MS'' for a meta supervisor.';
     END IF;
-    IF p_project IS NULL OR p_project !~ '\S' THEN
+    IF p_project IS NULL OR p_project !~ '[^[:space:]]' THEN      -- no backslash: see the header
         RAISE EXCEPTION 'project must not be empty'
             USING ERRCODE = 'ES006', HINT = 'Pass the name of the project the instance supervises.';
+    END IF;
+    IF length(p_project) > 200 THEN
+        RAISE EXCEPTION 'project is % characters long, over the limit of 200', length(p_project)
+            USING ERRCODE = 'ES006', HINT = 'Pass the project''s name, not its description.';
     END IF;
     IF p_metadata IS NOT NULL AND jsonb_typeof(p_metadata) <> 'object' THEN
         RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(p_metadata)
             USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"host": "odin"}, or NULL.';
+    END IF;
+    IF pg_column_size(p_metadata) > 1048576 THEN
+        RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(p_metadata)
+            USING ERRCODE = 'ES006', HINT = 'Keep instance metadata small; store large payloads elsewhere.';
+    END IF;
+    IF NOT event_store._json_within_limits(p_metadata) THEN
+        PERFORM event_store._check_json_limits(p_metadata, 'metadata', 'ES006');
     END IF;
 
     PERFORM event_store._lock_stream(p_instance_id);     -- before the row, like every emit
@@ -54,7 +70,10 @@ BEGIN
     IF p_metadata IS NOT NULL THEN
         v_data := v_data || jsonb_build_object('metadata', p_metadata);
     END IF;
+    -- The lifecycle key lets emit_event write instance_registered (_check_lifecycle_emit).
+    PERFORM set_config('event_store.lifecycle_key', (SELECT k.key FROM event_store.lifecycle_key k), true);
     PERFORM event_store.emit_event(p_instance_id, 'instance_registered', v_data);
+    PERFORM set_config('event_store.lifecycle_key', v_key_before, true);   -- as it was
 
     RETURN QUERY SELECT * FROM event_store.instances i WHERE i.instance_id = p_instance_id;
 END
@@ -63,7 +82,8 @@ $$;
 COMMENT ON FUNCTION event_store.register_instance(text, text, text, jsonb) IS
     'Create or re-activate an instance and emit instance_registered; returns the instance row. '
     'p_instance_type: PS or MS. p_project: non-empty project name. p_metadata: optional JSON object '
-    '(kept as is when NULL on re-registration). Errors: ES006 invalid argument.';
+    '(kept as is when NULL on re-registration; at most 1 MiB, 32 levels deep, numbers of at most 64 characters). '
+    'Errors: ES006 invalid argument (names it; project over 200 characters, metadata over a limit).';
 
 REVOKE ALL ON FUNCTION event_store.register_instance(text, text, text, jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION event_store.register_instance(text, text, text, jsonb) TO event_store_writer;

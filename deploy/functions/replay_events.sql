@@ -16,7 +16,9 @@ BEGIN;
  * number N (ALTER DATABASE ... SET event_store.snapshot_every = 1000; a session-level SET is
  * ignored, so callers cannot turn it on) and this call read at least N events, the state at the
  * target is stored as a snapshot. Unset or 0 (the default): off.
- * Skipped in read-only transactions.
+ * Skipped in read-only transactions. The snapshot is attached to the event the fold read last, so
+ * it always describes the events it is attached to; if the stream was reset since, none is stored.
+ * No backslash in any literal (standard_conforming_strings off would change its meaning).
  */
 CREATE OR REPLACE FUNCTION event_store.replay_events(
     p_instance_id     text,
@@ -37,7 +39,7 @@ DECLARE
                          FROM pg_catalog.pg_db_role_setting s, unnest(s.setconfig) c
                         WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d
                                                 WHERE d.datname = current_database())
-                          AND s.setrole = 0 AND c LIKE 'event_store.snapshot\_every=%'
+                          AND s.setrole = 0 AND starts_with(c, 'event_store.snapshot_every=')
                         LIMIT 1);
 BEGIN
     IF v_every !~ '^[0-9]{1,18}$' THEN
@@ -47,7 +49,7 @@ BEGIN
     v_replay := event_store._replay(p_instance_id, p_to_sequence_num);
     IF v_every::bigint > 0 AND v_replay.events_replayed >= v_every::bigint
        AND v_replay.to_sequence_num > 0 AND NOT current_setting('transaction_read_only')::boolean THEN
-        PERFORM event_store._store_snapshot(p_instance_id, v_replay.acc);
+        PERFORM event_store._store_snapshot(p_instance_id, v_replay.acc, v_replay.last_event_id);
     END IF;
     RETURN QUERY
     SELECT event_store._fold_final(v_replay.acc), v_replay.events_replayed,

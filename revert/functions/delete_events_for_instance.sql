@@ -1,4 +1,7 @@
--- Revert supervisor_event_store:functions/delete_events_for_instance from pg: restores the @v0.2.0 version (no stream lock).
+-- Deploy supervisor_event_store:functions/delete_events_for_instance to pg
+-- requires: triggers/events_immutable
+-- requires: roles/event_store_admin
+-- requires: functions/_lock_stream
 
 BEGIN;
 
@@ -21,6 +24,7 @@ DECLARE
     v_deleted bigint;
 BEGIN
     PERFORM event_store._check_instance_id(p_instance_id);
+    PERFORM event_store._lock_stream(p_instance_id);     -- before the row, like every emit
     PERFORM 1 FROM event_store.instances i WHERE i.instance_id = p_instance_id FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         PERFORM event_store._instance_not_found(p_instance_id);

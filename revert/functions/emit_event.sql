@@ -1,4 +1,8 @@
--- Revert supervisor_event_store:functions/emit_event from pg: restores the @v0.2.0 version (no stream lock).
+-- Deploy supervisor_event_store:functions/emit_event to pg
+-- requires: functions/_validate_event
+-- requires: tables/events
+-- requires: roles/event_store_writer
+-- requires: functions/_lock_stream
 
 BEGIN;
 
@@ -120,7 +124,8 @@ REVOKE ALL ON FUNCTION event_store._check_emit_arguments(text, jsonb, bigint) FR
  *
  * Sequencing: the instance row is the stream head. UPDATE ... RETURNING locks it until commit and
  * hands out last_sequence_num + 1, so numbers are gap-free (a rollback undoes the increment too)
- * and emits to different instances never wait for each other.
+ * and emits to different instances never wait for each other. Before the row, the stream lock
+ * (_lock_stream): emits to one busy instance queue there in order.
  *
  * Idempotency: with p_event_id, a retry of an event already stored with the same instance, type,
  * data and metadata returns the stored row and writes nothing; the same id with other content is
@@ -154,6 +159,9 @@ BEGIN
        OR jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576 THEN
         PERFORM event_store._check_emit_arguments(p_instance_id, p_metadata, p_expected_sequence);
     END IF;
+
+    -- The stream lock first (FIFO for a hot stream, one lock order everywhere), then the row.
+    PERFORM event_store._lock_stream(p_instance_id);
 
     IF p_event_id IS NOT NULL THEN
         -- Serialise with other emits to this instance first, so a concurrent retry is seen.

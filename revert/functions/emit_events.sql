@@ -1,9 +1,14 @@
--- Revert supervisor_event_store:functions/emit_events from pg: restores the @v0.2.0 version (no stream lock).
+-- Deploy supervisor_event_store:functions/emit_events to pg
+-- requires: functions/_validate_event
+-- requires: tables/events
+-- requires: roles/event_store_writer
+-- requires: functions/_lock_stream
 
 BEGIN;
 
 /*
- * Takes the stream lock of an instance by bumping its head by p_count and returns the new head;
+ * Takes the stream lock of an instance (_lock_stream), then its row by bumping its head by p_count,
+ * and returns the new head;
  * ES002 for an unknown instance, ES004 when p_expected_sequence (if given) is not the old head.
  */
 CREATE OR REPLACE FUNCTION event_store._bump_head(
@@ -19,6 +24,7 @@ AS $$
 DECLARE
     v_last bigint;
 BEGIN
+    PERFORM event_store._lock_stream(p_instance_id);     -- the stream lock before the row
     UPDATE event_store.instances i
        SET last_sequence_num = i.last_sequence_num + p_count
      WHERE i.instance_id = p_instance_id
@@ -182,6 +188,7 @@ BEGIN
 
     IF v_client_ids THEN
         -- Serialise with other emits to this instance, then sort out retries and repeats.
+        PERFORM event_store._lock_stream(p_instance_id);
         PERFORM 1 FROM event_store.instances i WHERE i.instance_id = p_instance_id FOR NO KEY UPDATE;
         FOR i IN 1 .. v_count LOOP
             v_dup := array_position(v_ids, v_ids[i]);

@@ -1,4 +1,6 @@
--- Revert supervisor_event_store:functions/heartbeat from pg: restores the @v0.2.0 version (no stream lock).
+-- Deploy supervisor_event_store:functions/heartbeat to pg
+-- requires: functions/emit_event
+-- requires: functions/_lock_stream
 
 BEGIN;
 
@@ -21,6 +23,7 @@ BEGIN
             USING ERRCODE = 'ES006', HINT = 'Pass the share of the context window in use, e.g. 42.5, or NULL.';
     END IF;
 
+    PERFORM event_store._lock_stream(p_instance_id);     -- before the row, like every emit
     UPDATE event_store.instances i
        SET last_heartbeat_at = clock_timestamp(),
            status = 'active'

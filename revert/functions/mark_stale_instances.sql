@@ -1,12 +1,20 @@
--- Revert supervisor_event_store:functions/mark_stale_instances from pg: restores the @v0.2.0 version (no stream lock).
+-- Deploy supervisor_event_store:functions/mark_stale_instances to pg
+-- requires: functions/emit_event
+-- requires: roles/event_store_writer
+-- requires: functions/_lock_stream
 
 BEGIN;
 
 /*
  * Marks every active instance whose last heartbeat is older than p_timeout as stale and emits one
- * instance_stale event for each. Rows are locked with SKIP LOCKED in id order, so concurrent
- * callers never deadlock and never mark (or emit for) the same instance twice, and an instance
- * that is busy emitting or heartbeating right now is left for the next call.
+ * instance_stale event for each. Candidates are read without locks, in id order; for each, the
+ * stream lock is only tried (_try_lock_stream) and the row locked with SKIP LOCKED and checked
+ * again, so this never waits: concurrent callers never deadlock (with each other or with emits)
+ * and never mark (or emit for) the same instance twice, and an instance that is busy emitting or
+ * heartbeating right now is left for the next call. Each instance marked keeps its stream lock
+ * (an entry in the server's shared lock table) until the transaction ends: marking many
+ * thousands of instances in one call needs max_locks_per_transaction raised, or several calls
+ * with growing timeouts.
  */
 CREATE OR REPLACE FUNCTION event_store.mark_stale_instances(
     p_timeout interval DEFAULT '120 seconds'
@@ -19,22 +27,29 @@ CREATE OR REPLACE FUNCTION event_store.mark_stale_instances(
 AS $$
 #variable_conflict use_column
 DECLARE
-    v_instance record;
-    v_event    record;
+    v_candidate text;
+    v_instance  record;
+    v_event     record;
 BEGIN
     IF p_timeout IS NULL OR p_timeout < interval '0' OR p_timeout > interval '100 years' THEN
         RAISE EXCEPTION 'timeout must be an interval from 0 to 100 years, got %', coalesce(p_timeout::text, 'NULL')
             USING ERRCODE = 'ES006', HINT = 'For example interval ''120 seconds''.';
     END IF;
 
-    FOR v_instance IN
-        SELECT i.instance_id, i.last_heartbeat_at
+    FOR v_candidate IN
+        SELECT i.instance_id
           FROM event_store.instances i
-         WHERE i.status = 'active'
-           AND i.last_heartbeat_at < clock_timestamp() - p_timeout
+         WHERE i.status = 'active' AND i.last_heartbeat_at < clock_timestamp() - p_timeout
          ORDER BY i.instance_id
-           FOR NO KEY UPDATE SKIP LOCKED
     LOOP
+        CONTINUE WHEN NOT event_store._try_lock_stream(v_candidate);   -- busy stream: next call
+        SELECT i.instance_id, i.last_heartbeat_at
+          INTO v_instance
+          FROM event_store.instances i
+         WHERE i.instance_id = v_candidate
+           AND i.status = 'active' AND i.last_heartbeat_at < clock_timestamp() - p_timeout
+           FOR NO KEY UPDATE SKIP LOCKED;
+        CONTINUE WHEN NOT FOUND;                     -- heartbeat since, marked by another caller, or busy
         UPDATE event_store.instances i SET status = 'stale' WHERE i.instance_id = v_instance.instance_id;
         SELECT * INTO v_event
           FROM event_store.emit_event(

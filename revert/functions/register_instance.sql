@@ -1,4 +1,6 @@
--- Revert supervisor_event_store:functions/register_instance from pg: restores the @v0.2.0 version (no stream lock).
+-- Deploy supervisor_event_store:functions/register_instance to pg
+-- requires: functions/emit_event
+-- requires: functions/_lock_stream
 
 BEGIN;
 
@@ -36,6 +38,7 @@ BEGIN
             USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"host": "odin"}, or NULL.';
     END IF;
 
+    PERFORM event_store._lock_stream(p_instance_id);     -- before the row, like every emit
     INSERT INTO event_store.instances AS i
            (instance_id, instance_type, project, status, registered_at, last_heartbeat_at, metadata)
     VALUES (p_instance_id, p_instance_type, p_project, 'active', clock_timestamp(), clock_timestamp(),

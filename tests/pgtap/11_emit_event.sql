@@ -1,6 +1,9 @@
 -- emit_event: signature, sequencing, validation errors, idempotency, expected sequence.
 BEGIN;
 SELECT plan(44);
+-- The owner may write lifecycle events directly when it sets the lifecycle key (as register_instance,
+-- heartbeat and mark_stale_instances do); these tests fold and validate every type that way.
+SELECT set_config('event_store.lifecycle_key', (SELECT k.key FROM event_store.lifecycle_key k), true);
 
 SELECT has_function('event_store', 'emit_event', ARRAY['text', 'text', 'jsonb', 'jsonb', 'uuid', 'bigint']);
 SELECT function_returns('event_store', 'emit_event', ARRAY['text', 'text', 'jsonb', 'jsonb', 'uuid', 'bigint'], 'setof record');

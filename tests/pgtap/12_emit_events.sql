@@ -1,6 +1,9 @@
 -- emit_events: batches are atomic, consecutive, ordered, idempotent and validated per element.
 BEGIN;
 SELECT plan(23);
+-- The owner may write lifecycle events directly when it sets the lifecycle key (as register_instance,
+-- heartbeat and mark_stale_instances do); these tests fold and validate every type that way.
+SELECT set_config('event_store.lifecycle_key', (SELECT k.key FROM event_store.lifecycle_key k), true);
 
 SELECT has_function('event_store', 'emit_events', ARRAY['text', 'jsonb', 'bigint']);
 SELECT is_definer('event_store', 'emit_events', ARRAY['text', 'jsonb', 'bigint']);

@@ -1,6 +1,9 @@
 -- The seeded types accept valid data and refuse missing fields; register_event_type adds types.
 BEGIN;
 SELECT plan(19);
+-- The owner may write lifecycle events directly when it sets the lifecycle key (as register_instance,
+-- heartbeat and mark_stale_instances do); these tests fold and validate every type that way.
+SELECT set_config('event_store.lifecycle_key', (SELECT k.key FROM event_store.lifecycle_key k), true);
 
 SELECT event_store.register_instance('types-PS-1', 'PS', 'odin');
 

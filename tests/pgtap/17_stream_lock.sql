@@ -1,22 +1,26 @@
 -- The stream lock: every function that locks an instance's row takes the instance's stream lock
--- (a transaction advisory lock on hashtextextended(instance_id, 1702392166)) first, and
--- mark_stale_instances only tries it. Instances are inserted directly (as the owner) so no
--- function has locked their streams before the call under test.
+-- (a row lock on its row in the owner-only table stream_locks) first, and mark_stale_instances
+-- only tries it. Instances are inserted directly (as the owner) so no function has locked their
+-- streams before the call under test. pgrowlocks (contrib) shows the row locks held.
 BEGIN;
-SELECT plan(19);
+SELECT plan(21);
 
+CREATE EXTENSION IF NOT EXISTS pgrowlocks;
 CREATE FUNCTION pg_temp.holds_stream_lock(p_instance_id text) RETURNS boolean LANGUAGE sql AS $$
-    SELECT EXISTS (SELECT FROM pg_catalog.pg_locks l
-                    WHERE l.locktype = 'advisory' AND l.pid = pg_catalog.pg_backend_pid() AND l.granted
-                      AND l.objsubid = 1
-                      AND ((l.classid::bigint << 32) | l.objid::bigint)
-                          = pg_catalog.hashtextextended(p_instance_id, 1702392166))
+    SELECT EXISTS (SELECT FROM event_store.stream_locks s, pgrowlocks('event_store.stream_locks') r
+                    WHERE s.instance_id = p_instance_id AND r.locked_row = s.ctid
+                      AND 'For Update' = ANY (r.modes))   -- no other session runs: the lock is ours
 $$;
 
 SELECT has_function('event_store', '_lock_stream', ARRAY['text']);
 SELECT has_function('event_store', '_try_lock_stream', ARRAY['text']);
 SELECT ok(NOT has_function_privilege('event_store_admin', 'event_store._lock_stream(text)', 'EXECUTE'),
           'the stream lock is internal: no role may call it directly');
+SELECT ok(NOT has_table_privilege('event_store_admin', 'event_store.stream_locks', 'SELECT, UPDATE'),
+          'no role but the owner can read or lock stream_locks rows');
+SELECT is((SELECT count(*)::int FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'event_store'::regnamespace
+                                                         AND p.prosrc LIKE '%advisory%lock%'), 0,
+          'no function takes an advisory lock');
 
 INSERT INTO event_store.instances (instance_id, instance_type, project, last_heartbeat_at)
 SELECT 'lk-' || n, 'PS', 'locks', CASE WHEN n = 'stale' THEN now() - interval '1 day' ELSE now() END

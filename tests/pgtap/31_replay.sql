@@ -2,6 +2,9 @@
 -- unknown-type tolerance, and fold_state = replay_events on random sessions.
 BEGIN;
 SELECT plan(43);
+-- The owner may write lifecycle events directly when it sets the lifecycle key (as register_instance,
+-- heartbeat and mark_stale_instances do); these tests fold and validate every type that way.
+SELECT set_config('event_store.lifecycle_key', (SELECT k.key FROM event_store.lifecycle_key k), true);
 
 SELECT has_function('event_store', 'replay_events', ARRAY['text', 'bigint']);
 SELECT is_definer('event_store', 'replay_events', ARRAY['text', 'bigint']);

@@ -2,6 +2,9 @@
 -- version, automatic snapshots, and snapshots never outliving delete_events_for_instance.
 BEGIN;
 SELECT plan(36);
+-- The owner may write lifecycle events directly when it sets the lifecycle key (as register_instance,
+-- heartbeat and mark_stale_instances do); these tests fold and validate every type that way.
+SELECT set_config('event_store.lifecycle_key', (SELECT k.key FROM event_store.lifecycle_key k), true);
 
 SELECT has_table('event_store', 'snapshots', 'snapshots table exists');
 SELECT columns_are('event_store', 'snapshots',

@@ -51,7 +51,7 @@ def test_a_call_waits_on_the_stream_lock_with_the_row_still_free(
     ):
         holder.execute("SELECT event_store._lock_stream(%s)", (INSTANCE,))
         waiting = pool.submit(caller.execute, CALLS[call], (INSTANCE,))
-        wait_until_waiting(raw, caller.info.backend_pid, column="wait_event", value="advisory")
+        wait_until_waiting(raw, caller.info.backend_pid, column="wait_event", value="transactionid")
         # The waiting call holds no lock on the row: another session can take it at once.
         raw.execute(
             "SELECT 1 FROM event_store.instances WHERE instance_id = %s FOR NO KEY UPDATE NOWAIT", (INSTANCE,)

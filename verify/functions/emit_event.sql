@@ -11,4 +11,10 @@ SELECT 1 / (pg_catalog.strpos(p.prosrc, 'event_store._lock_stream(') > 0)::int
   FROM pg_catalog.pg_proc p
  WHERE p.oid = 'event_store.emit_event(text, text, jsonb, jsonb, uuid, bigint)'::regprocedure;
 
+-- This version refuses lifecycle types and JSON over the limits.
+SELECT 1 / (pg_catalog.strpos(p.prosrc, 'event_store._check_lifecycle_emit(') > 0
+            AND pg_catalog.strpos(p.prosrc, 'event_store._json_within_limits(') > 0)::int
+  FROM pg_catalog.pg_proc p
+ WHERE p.oid = 'event_store.emit_event(text, text, jsonb, jsonb, uuid, bigint)'::regprocedure;
+
 ROLLBACK;

@@ -11,4 +11,9 @@ SELECT 1 / (pg_catalog.strpos(p.prosrc, 'event_store._try_lock_stream(') > 0)::i
   FROM pg_catalog.pg_proc p
  WHERE p.oid = 'event_store.mark_stale_instances(interval)'::regprocedure;
 
+-- This version writes its lifecycle event with the lifecycle key.
+SELECT 1 / (pg_catalog.strpos(p.prosrc, 'event_store.lifecycle_key') > 0)::int
+  FROM pg_catalog.pg_proc p
+ WHERE p.oid = 'event_store.mark_stale_instances(interval)'::regprocedure;
+
 ROLLBACK;

@@ -1,0 +1,135 @@
+-- Deploy supervisor_event_store:functions/register_event_type to pg
+-- requires: tables/event_types
+-- requires: roles/event_store_admin
+
+BEGIN;
+
+/*
+ * Raises ES006 unless p_schema is in the supported JSON Schema subset: {"type": "object",
+ * "required": [names], "properties": {name: {"type": string|integer|number|boolean|array|object,
+ * "enum": [...], "minimum": n, "maximum": n}}}. Other keywords are allowed and ignored.
+ */
+CREATE OR REPLACE FUNCTION event_store._check_data_schema(
+    p_schema jsonb
+)
+    RETURNS void
+    LANGUAGE plpgsql
+    IMMUTABLE
+    SET search_path = event_store, pg_temp
+AS $$
+DECLARE
+    v_field text;
+    v_spec  jsonb;
+    v_hint  text := 'Example: {"type": "object", "required": ["epic_id"], '
+                    '"properties": {"epic_id": {"type": "string"}, "hours": {"type": "number", "minimum": 0}}}';
+BEGIN
+    IF p_schema IS NULL OR jsonb_typeof(p_schema) <> 'object' THEN
+        RAISE EXCEPTION 'data_schema must be a JSON object' USING ERRCODE = 'ES006', HINT = v_hint;
+    END IF;
+    IF p_schema ? 'type' AND p_schema -> 'type' <> '"object"' THEN
+        RAISE EXCEPTION 'data_schema type must be "object", got %', p_schema -> 'type'
+            USING ERRCODE = 'ES006', HINT = v_hint;
+    END IF;
+    IF p_schema ? 'required' AND (jsonb_typeof(p_schema -> 'required') <> 'array'
+       OR EXISTS (SELECT FROM jsonb_array_elements(p_schema -> 'required') r WHERE jsonb_typeof(r) <> 'string')) THEN
+        RAISE EXCEPTION 'data_schema required must be an array of field names'
+            USING ERRCODE = 'ES006', HINT = v_hint;
+    END IF;
+    IF p_schema ? 'properties' AND jsonb_typeof(p_schema -> 'properties') <> 'object' THEN
+        RAISE EXCEPTION 'data_schema properties must be an object of {field: {type: ...}}'
+            USING ERRCODE = 'ES006', HINT = v_hint;
+    END IF;
+    FOR v_field, v_spec IN SELECT key, value FROM jsonb_each(coalesce(p_schema -> 'properties', '{}')) LOOP
+        IF jsonb_typeof(v_spec) <> 'object' THEN
+            RAISE EXCEPTION 'data_schema property "%" must be an object', v_field USING ERRCODE = 'ES006', HINT = v_hint;
+        END IF;
+        IF v_spec ? 'type' AND coalesce(v_spec ->> 'type', '') NOT IN
+           ('string', 'integer', 'number', 'boolean', 'array', 'object') THEN
+            RAISE EXCEPTION 'data_schema property "%" has unsupported type %', v_field, v_spec -> 'type'
+                USING ERRCODE = 'ES006',
+                      HINT = 'Supported types: string, integer, number, boolean, array, object.';
+        END IF;
+        IF v_spec ? 'enum' AND jsonb_typeof(v_spec -> 'enum') <> 'array' THEN
+            RAISE EXCEPTION 'data_schema property "%": enum must be an array', v_field
+                USING ERRCODE = 'ES006', HINT = v_hint;
+        END IF;
+        IF (v_spec ? 'minimum' AND jsonb_typeof(v_spec -> 'minimum') <> 'number')
+           OR (v_spec ? 'maximum' AND jsonb_typeof(v_spec -> 'maximum') <> 'number') THEN
+            RAISE EXCEPTION 'data_schema property "%": minimum and maximum must be numbers', v_field
+                USING ERRCODE = 'ES006', HINT = v_hint;
+        END IF;
+    END LOOP;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._check_data_schema(jsonb) IS
+    'Internal: raises ES006 unless a data_schema is in the supported JSON Schema subset.';
+
+REVOKE ALL ON FUNCTION event_store._check_data_schema(jsonb) FROM PUBLIC;
+
+/*
+ * Adds an event type. Registering the same definition again is a no-op that returns the row;
+ * a different definition under an existing name is refused (events already stored were
+ * validated against the old one).
+ */
+CREATE OR REPLACE FUNCTION event_store.register_event_type(
+    p_event_type  text,
+    p_category    text,
+    p_description text,
+    p_data_schema jsonb DEFAULT '{"type": "object"}'
+)
+    RETURNS SETOF event_store.event_types
+    LANGUAGE plpgsql
+    VOLATILE
+    SECURITY DEFINER
+    SET search_path = event_store, pg_temp
+AS $$
+DECLARE
+    v_existing event_store.event_types;
+BEGIN
+    IF p_event_type IS NULL OR p_event_type !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+        RAISE EXCEPTION 'invalid event_type %: use 1-63 characters of a-z, 0-9 and "_", starting with a letter',
+                        coalesce(quote_literal(p_event_type), 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'For example ''review_requested''.';
+    END IF;
+    IF p_category IS NULL OR p_category !~ '^[a-z][a-z0-9_]{0,62}$' THEN
+        RAISE EXCEPTION 'invalid category %: use 1-63 characters of a-z, 0-9 and "_", starting with a letter',
+                        coalesce(quote_literal(p_category), 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Reuse a category such as ''epic'', ''testing'' or ''git'', or name a new one.';
+    END IF;
+    IF p_description IS NULL OR btrim(p_description) = '' THEN
+        RAISE EXCEPTION 'description must not be empty'
+            USING ERRCODE = 'ES006', HINT = 'Say in one sentence when the event is emitted.';
+    END IF;
+    PERFORM event_store._check_data_schema(p_data_schema);
+
+    SELECT * INTO v_existing FROM event_store.event_types t WHERE t.event_type = p_event_type FOR UPDATE;
+    IF FOUND THEN
+        IF (v_existing.category, v_existing.description, v_existing.data_schema)
+           IS DISTINCT FROM (p_category, p_description, p_data_schema) THEN
+            RAISE EXCEPTION 'event type "%" already exists with a different definition', p_event_type
+                USING ERRCODE = 'ES006',
+                      HINT = 'Event types are not redefined once events may use them; register a new name '
+                             '(e.g. with a _v2 suffix).';
+        END IF;
+        RETURN NEXT v_existing;
+        RETURN;
+    END IF;
+
+    RETURN QUERY
+    INSERT INTO event_store.event_types (event_type, category, description, data_schema)
+    VALUES (p_event_type, p_category, p_description, p_data_schema)
+    RETURNING *;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.register_event_type(text, text, text, jsonb) IS
+    'Admin: add an event type without DDL and return its row. p_event_type and p_category: lower-case '
+    'names; p_data_schema: JSON Schema subset (type object, required, properties with type/enum/minimum/'
+    'maximum). Registering an identical definition again is a no-op. Errors: ES006 invalid argument or '
+    'a different definition under an existing name.';
+
+REVOKE ALL ON FUNCTION event_store.register_event_type(text, text, text, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION event_store.register_event_type(text, text, text, jsonb) TO event_store_admin;
+
+COMMIT;

@@ -1,0 +1,61 @@
+-- Revert supervisor_event_store:functions/mark_stale_instances from pg: restores the @v0.2.0 version (no stream lock).
+
+BEGIN;
+
+/*
+ * Marks every active instance whose last heartbeat is older than p_timeout as stale and emits one
+ * instance_stale event for each. Rows are locked with SKIP LOCKED in id order, so concurrent
+ * callers never deadlock and never mark (or emit for) the same instance twice, and an instance
+ * that is busy emitting or heartbeating right now is left for the next call.
+ */
+CREATE OR REPLACE FUNCTION event_store.mark_stale_instances(
+    p_timeout interval DEFAULT '120 seconds'
+)
+    RETURNS TABLE (instance_id text, last_heartbeat_at timestamptz, event_id uuid, sequence_num bigint)
+    LANGUAGE plpgsql
+    VOLATILE
+    SECURITY DEFINER
+    SET search_path = event_store, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_instance record;
+    v_event    record;
+BEGIN
+    IF p_timeout IS NULL OR p_timeout < interval '0' OR p_timeout > interval '100 years' THEN
+        RAISE EXCEPTION 'timeout must be an interval from 0 to 100 years, got %', coalesce(p_timeout::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'For example interval ''120 seconds''.';
+    END IF;
+
+    FOR v_instance IN
+        SELECT i.instance_id, i.last_heartbeat_at
+          FROM event_store.instances i
+         WHERE i.status = 'active'
+           AND i.last_heartbeat_at < clock_timestamp() - p_timeout
+         ORDER BY i.instance_id
+           FOR NO KEY UPDATE SKIP LOCKED
+    LOOP
+        UPDATE event_store.instances i SET status = 'stale' WHERE i.instance_id = v_instance.instance_id;
+        SELECT * INTO v_event
+          FROM event_store.emit_event(
+                   v_instance.instance_id, 'instance_stale',
+                   jsonb_build_object('last_heartbeat_at', to_jsonb(v_instance.last_heartbeat_at),
+                                      'timeout_seconds', extract(epoch FROM p_timeout)));
+        instance_id := v_instance.instance_id;
+        last_heartbeat_at := v_instance.last_heartbeat_at;
+        event_id := v_event.event_id;
+        sequence_num := v_event.sequence_num;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.mark_stale_instances(interval) IS
+    'Mark active instances with no heartbeat within p_timeout (default 120 seconds) as stale, emit '
+    'one instance_stale event each, and return (instance_id, last_heartbeat_at, event_id, sequence_num). '
+    'Safe to call often and concurrently. Errors: ES006 invalid timeout.';
+
+REVOKE ALL ON FUNCTION event_store.mark_stale_instances(interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION event_store.mark_stale_instances(interval) TO event_store_writer;
+
+COMMIT;

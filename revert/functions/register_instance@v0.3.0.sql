@@ -1,0 +1,68 @@
+-- Revert supervisor_event_store:functions/register_instance from pg: restores the @v0.2.0 version (no stream lock).
+
+BEGIN;
+
+/*
+ * Creates an instance, or re-activates (and updates) an existing one, then emits
+ * instance_registered. registered_at keeps the first registration; metadata is replaced only
+ * when p_metadata is given.
+ */
+CREATE OR REPLACE FUNCTION event_store.register_instance(
+    p_instance_id   text,
+    p_instance_type text,
+    p_project       text,
+    p_metadata      jsonb DEFAULT NULL
+)
+    RETURNS SETOF event_store.instances
+    LANGUAGE plpgsql
+    VOLATILE
+    SECURITY DEFINER
+    SET search_path = event_store, pg_temp
+AS $$
+DECLARE
+    v_data jsonb;
+BEGIN
+    PERFORM event_store._check_instance_id(p_instance_id);
+    IF p_instance_type IS NULL OR p_instance_type NOT IN ('PS', 'MS') THEN
+        RAISE EXCEPTION 'invalid instance_type %: must be PS or MS', coalesce(quote_literal(p_instance_type), 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Use ''PS'' for a project supervisor or ''MS'' for a meta supervisor.';
+    END IF;
+    IF p_project IS NULL OR p_project !~ '\S' THEN
+        RAISE EXCEPTION 'project must not be empty'
+            USING ERRCODE = 'ES006', HINT = 'Pass the name of the project the instance supervises.';
+    END IF;
+    IF p_metadata IS NOT NULL AND jsonb_typeof(p_metadata) <> 'object' THEN
+        RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(p_metadata)
+            USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"host": "odin"}, or NULL.';
+    END IF;
+
+    INSERT INTO event_store.instances AS i
+           (instance_id, instance_type, project, status, registered_at, last_heartbeat_at, metadata)
+    VALUES (p_instance_id, p_instance_type, p_project, 'active', clock_timestamp(), clock_timestamp(),
+            coalesce(p_metadata, '{}'))
+    ON CONFLICT (instance_id) DO UPDATE
+       SET instance_type     = excluded.instance_type,
+           project           = excluded.project,
+           status            = 'active',
+           last_heartbeat_at = excluded.last_heartbeat_at,
+           metadata          = coalesce(p_metadata, i.metadata);
+
+    v_data := jsonb_build_object('instance_type', p_instance_type, 'project', p_project);
+    IF p_metadata IS NOT NULL THEN
+        v_data := v_data || jsonb_build_object('metadata', p_metadata);
+    END IF;
+    PERFORM event_store.emit_event(p_instance_id, 'instance_registered', v_data);
+
+    RETURN QUERY SELECT * FROM event_store.instances i WHERE i.instance_id = p_instance_id;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.register_instance(text, text, text, jsonb) IS
+    'Create or re-activate an instance and emit instance_registered; returns the instance row. '
+    'p_instance_type: PS or MS. p_project: non-empty project name. p_metadata: optional JSON object '
+    '(kept as is when NULL on re-registration). Errors: ES006 invalid argument.';
+
+REVOKE ALL ON FUNCTION event_store.register_instance(text, text, text, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION event_store.register_instance(text, text, text, jsonb) TO event_store_writer;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert supervisor_event_store:tables/lifecycle_key from pg
+
+BEGIN;
+
+DROP TABLE event_store.lifecycle_key;
+
+COMMIT;

@@ -1,0 +1,9 @@
+-- Verify supervisor_event_store:tables/stream_locks on pg
+
+BEGIN;
+
+SELECT instance_id FROM event_store.stream_locks WHERE false;
+SELECT 1 / (NOT pg_catalog.has_table_privilege('event_store_admin', 'event_store.stream_locks',
+                                               'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER'))::int;
+
+ROLLBACK;
