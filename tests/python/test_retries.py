@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from typing import Any
 
 import psycopg
@@ -195,12 +196,14 @@ class CuttingProxy:
                 message, buffer = buffer[:end], buffer[end:]
                 if message[:1] == b"Z" and pending.is_set():
                     self.cuts += 1
-                    client.sendall(out)
-                    for sock in (client, server):
-                        sock.shutdown(socket.SHUT_RDWR)
+                    with suppress(OSError):  # the other pump may have closed them already
+                        client.sendall(out)
+                        for sock in (client, server):
+                            sock.shutdown(socket.SHUT_RDWR)
                     return
                 out += message
-            client.sendall(out)
+            with suppress(OSError):
+                client.sendall(out)
 
     def close(self) -> None:
         self._listener.close()

@@ -15,6 +15,7 @@ from .errors import (
     InvalidEventDataError,
     InvalidEventError,
     SequenceConflictError,
+    UnreadableDataError,
 )
 from .models import (
     EmitResult,
@@ -49,4 +50,5 @@ __all__ = [
     "Snapshot",
     "StaleInstance",
     "TypeCount",
+    "UnreadableDataError",
 ]

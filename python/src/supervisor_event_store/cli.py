@@ -469,6 +469,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def error_line(exc: Exception) -> str:
+    """The one line the CLI prints for an error: ``event-store: [ES001] message; detail: ...; hint: ...``."""
+    if not isinstance(exc, EventStoreError):
+        return f"event-store: {exc}"
+    parts = [f"[{exc.sqlstate}] {exc.message}" if exc.sqlstate else exc.message]
+    parts += [f"detail: {exc.detail}"] if exc.detail else []
+    parts += [f"hint: {exc.hint}"] if exc.hint else []
+    return "event-store: " + "; ".join(parts)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -476,16 +486,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = args.handler
         return handler(args)
     except UsageError as exc:
-        print(f"event-store: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return 2
-    except EventStoreError as exc:
-        parts = [f"[{exc.sqlstate}] {exc.message}" if exc.sqlstate else exc.message]
-        parts += [f"detail: {exc.detail}"] if exc.detail else []
-        parts += [f"hint: {exc.hint}"] if exc.hint else []
-        print("event-store: " + "; ".join(parts), file=sys.stderr)
-        return 1
-    except cluster.ClusterError as exc:
-        print(f"event-store: {exc}", file=sys.stderr)
+    except (EventStoreError, cluster.ClusterError) as exc:
+        print(error_line(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
