@@ -258,19 +258,21 @@ def test_emit_survives_a_server_restart(private_cluster: PrivateCluster, client:
             with EventStore(private_cluster.dsn, max_size=1, timeout=10) as store:
                 store.emit_event(ODIN, "commit_created", {"commit_sha": "before", "message": "m"})
                 restart_thread = Background(restart)
-                time.sleep(0.3)  # the server is going down or down
-                result = store.emit_event(ODIN, "commit_created", DATA)
-                restart_thread.result()
-                return [result]
+                try:
+                    time.sleep(0.3)  # the server is going down or down
+                    return [store.emit_event(ODIN, "commit_created", DATA)]
+                finally:
+                    restart_thread.result()  # never leave a server starting after the test
 
         async def main() -> list[EmitResult]:
             async with AsyncEventStore(private_cluster.dsn, max_size=1, timeout=10) as store:
                 await store.emit_event(ODIN, "commit_created", {"commit_sha": "before", "message": "m"})
                 restart_thread = Background(restart)
-                await asyncio.sleep(0.3)
-                result = await store.emit_event(ODIN, "commit_created", DATA)
-                restart_thread.result()
-                return [result]
+                try:
+                    await asyncio.sleep(0.3)
+                    return [await store.emit_event(ODIN, "commit_created", DATA)]
+                finally:
+                    restart_thread.result()
 
         return asyncio.run(main())
 
