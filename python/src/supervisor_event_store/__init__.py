@@ -17,6 +17,7 @@ from .errors import (
     SequenceConflictError,
     ShardUnavailableError,
     SubscriptionNotFoundError,
+    UnreadableDataError,
 )
 from .models import (
     EmitResult,
@@ -53,4 +54,5 @@ __all__ = [
     "StaleInstance",
     "SubscriptionNotFoundError",
     "TypeCount",
+    "UnreadableDataError",
 ]

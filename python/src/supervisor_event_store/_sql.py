@@ -11,14 +11,21 @@ A ``Call`` pairs a statement with how its rows become a result; ``EventStore`` a
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
 from typing import Any, Generic, TypeVar
+from uuid import UUID
 
-from psycopg.types.json import Jsonb
+from psycopg.abc import AdaptContext
+from psycopg.types.json import Jsonb, set_json_loads
 
 from . import models
+from .errors import InvalidArgumentError, UnreadableDataError
 from .models import (
     EmitResult,
     Event,
@@ -35,6 +42,117 @@ R = TypeVar("R")
 
 _dumps = partial(json.dumps, default=models.json_default, allow_nan=False)
 
+# --- reading JSON: stored values Python can use, or UnreadableDataError --------------------------
+
+# Deepest JSON nesting the client hands out: pydantic (the MCP server's output) cannot serialise
+# values nested more than about 250 levels, and json/rich recurse too. The store itself refuses
+# more than 32 levels at write time; deeper rows can only come from before that check.
+MAX_JSON_DEPTH = 200
+
+_UNREADABLE_HINT = (
+    "The row was written before the store refused such JSON at write time; read it in SQL "
+    "(e.g. jsonb_typeof, jsonb_path_query) or page past it (after_sequence)."
+)
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests containers more than ``limit`` levels deep (iterative)."""
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if level > limit:
+            return True
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise UnreadableDataError(
+            f"stored JSON holds the number {text[:40]}... beyond the range of a Python float",
+            hint=_UNREADABLE_HINT,
+        )
+    return number
+
+
+def loads(data: bytes | bytearray | memoryview | str) -> Any:
+    """``json.loads`` for stored json/jsonb: the value, or UnreadableDataError when Python cannot
+    hold it (nested deeper than MAX_JSON_DEPTH, an integer over Python's digit limit, a number
+    beyond float range) -- never a RecursionError or ValueError."""
+    text = bytes(data) if isinstance(data, memoryview) else data
+    try:
+        value = json.loads(text, parse_float=_finite_float)
+    except RecursionError:
+        value = None  # deeper than the interpreter can decode: certainly over the limit
+        deep = True
+    except ValueError as exc:  # an integer longer than sys.get_int_max_str_digits()
+        raise UnreadableDataError(
+            f"stored JSON holds a number Python cannot convert: {exc}", hint=_UNREADABLE_HINT
+        ) from exc
+    else:
+        # Nesting needs one bracket per level: count them (fast) before walking the value.
+        brackets = text.count(b"{") + text.count(b"[") if isinstance(text, bytes | bytearray) else (
+            text.count("{") + text.count("[")
+        )
+        deep = brackets > MAX_JSON_DEPTH and _depth_over(value, MAX_JSON_DEPTH)
+    if deep:
+        raise UnreadableDataError(
+            f"stored JSON is nested more than {MAX_JSON_DEPTH} levels deep, more than this client reads",
+            hint=_UNREADABLE_HINT,
+        )
+    return value
+
+
+def use_loads(context: AdaptContext) -> None:
+    """Decode json/jsonb with ``loads`` on this cursor (or connection)."""
+    set_json_loads(loads, context)
+
+
+# --- arguments: refuse Python values the driver would silently turn into something else -------
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s::(\w+(?:\[\])?)")
+_FUNCTION = re.compile(r"event_store\.(\w+)\(")
+
+# SQL type -> (accepted Python types, how to say it). Integers refuse bool and float (1.5 would be
+# rounded by the cast); text refuses numbers; uuid refuses integers (a bare 42846 otherwise).
+_ACCEPTS: dict[str, tuple[tuple[type, ...], str]] = {
+    "text": ((str,), "a str"),
+    "bigint": ((int,), "an int"),
+    "integer": ((int,), "an int"),
+    "uuid": ((UUID, str), "a UUID or a UUID string"),
+    "numeric": ((int, float, Decimal), "a number"),
+    "timestamptz": ((date, str), "a datetime or an ISO 8601 string"),
+    "interval": ((timedelta, str), "a timedelta or an interval string"),
+    "text[]": ((list, tuple), "a list of str"),
+}
+
+
+_INT_BITS = {"integer": 32, "bigint": 64}
+
+
+def _check(name: str, sql_type: str, value: Any) -> None:
+    accepted = _ACCEPTS.get(sql_type)
+    if value is None or accepted is None:
+        return
+    types, wanted = accepted
+    ok = isinstance(value, types) and not isinstance(value, bool)
+    if ok and sql_type == "text[]":
+        ok = all(isinstance(item, str) for item in value)
+    if ok and sql_type in _INT_BITS:
+        bound = 2 ** (_INT_BITS[sql_type] - 1)
+        ok = -bound <= value < bound
+        wanted += f" from {-bound} to {bound - 1}"
+    if not ok:
+        raise InvalidArgumentError(
+            f"invalid argument: {name} must be {wanted}, got {type(value).__name__} {value!r:.60}",
+            hint=f"Pass {name} as {wanted}.",
+            sqlstate="ES006",
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Call(Generic[R]):
@@ -43,14 +161,24 @@ class Call(Generic[R]):
     sql: str
     result: Callable[[Rows], R]
     jsonb: tuple[str, ...] = ()
+    types: dict[str, str] = field(init=False)
+    name: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "types", dict(_PLACEHOLDER.findall(self.sql)))
+        match = _FUNCTION.search(self.sql)
+        object.__setattr__(self, "name", match[1] if match else "call")
 
     def params(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
-        """The statement's parameters from a method's arguments (its ``locals()``)."""
-        return {
-            name: Jsonb(value, dumps=_dumps) if name in self.jsonb and value is not None else value
-            for name, value in arguments.items()
-            if name != "self"
-        }
+        """The statement's parameters from a method's arguments (its ``locals()``); InvalidArgumentError
+        for a Python value of the wrong kind (see ``_ACCEPTS``)."""
+        params = {}
+        for name, value in arguments.items():
+            if name == "self":
+                continue
+            _check(name, self.types.get(name, ""), value)
+            params[name] = Jsonb(value, dumps=_dumps) if name in self.jsonb and value is not None else value
+        return params
 
 
 _EMIT_EVENT = """

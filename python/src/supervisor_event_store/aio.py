@@ -6,19 +6,20 @@ async with AsyncEventStore() as store:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Self, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from . import _sql
-from .client import DEFAULT_STALE_TIMEOUT, _PoolOwner
-from .errors import translate_errors
+from .client import DEFAULT_STALE_TIMEOUT, _PoolOwner, reading, type_list, with_event_ids
+from .errors import is_transient, translate_errors
 from .models import (
     EmitResult,
     Event,
@@ -68,11 +69,26 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
         await self.close()
 
     async def _run(self, call: _sql.Call[R], arguments: Mapping[str, Any]) -> R:
+        params = call.params(arguments)
         with translate_errors(self.where):
             async with self.pool.connection() as conn:
                 cur = conn.cursor(row_factory=dict_row)
-                await cur.execute(call.sql, call.params(arguments))
-                return call.result(await cur.fetchall())
+                _sql.use_loads(cur)
+                await cur.execute(call.sql, params)
+                with reading(call):
+                    return call.result(await cur.fetchall())
+
+    async def _run_retrying(self, call: _sql.Call[R], arguments: Mapping[str, Any]) -> R:
+        """``_run``, sent again after a lost connection or an unavailable server (idempotent calls only)."""
+        delays = self._delays()
+        while True:
+            try:
+                return await self._run(call, arguments)
+            except Exception as exc:
+                delay = next(delays, None) if is_transient(exc) else None
+                if delay is None:
+                    raise
+            await asyncio.sleep(delay)
 
     # --- write side ----------------------------------------------------------------------------
 
@@ -86,8 +102,10 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
         event_id: UUID | str | None = None,
         expected_sequence: int | None = None,
     ) -> EmitResult:
-        """Append one event; ``event_id`` makes retries idempotent, ``expected_sequence`` checks the head."""
-        return await self._run(_sql.EMIT_EVENT, locals())
+        """Append one event; ``event_id`` (uuid4 when None) makes retries idempotent, ``expected_sequence``
+        checks the head. Sent again after a lost connection (see ``EventStore``)."""
+        event_id = uuid4() if event_id is None else event_id
+        return await self._run_retrying(_sql.EMIT_EVENT, locals())
 
     async def emit_events(
         self,
@@ -96,8 +114,10 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
         *,
         expected_sequence: int | None = None,
     ) -> list[EmitResult]:
-        """Append ``[{event_type, event_data, metadata?, event_id?}, ...]`` atomically (up to 1000)."""
-        return await self._run(_sql.EMIT_EVENTS, locals())
+        """Append ``[{event_type, event_data, metadata?, event_id?}, ...]`` atomically (up to 1000);
+        events without an event_id get a uuid4. Sent again after a lost connection."""
+        events = with_event_ids(events)
+        return await self._run_retrying(_sql.EMIT_EVENTS, locals())
 
     async def register_instance(
         self,
@@ -142,7 +162,7 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
         self,
         instance_id: str | None = None,
         *,
-        event_types: Sequence[str] | None = None,
+        event_types: str | Sequence[str] | None = None,
         start_date: datetime | None = None,
         end_date: datetime | None = None,
         keyword: str | None = None,
@@ -152,11 +172,12 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
     ) -> QueryResult:
         """A page of events (all instances when ``instance_id`` is None), filters combined with AND.
 
-        ``total_count`` counts every match, ignoring ``limit`` and ``offset``. An empty page carries
-        no row to read it from, so when the page is empty and ``offset > 0`` this method makes one
-        more call (``event_store.count_events``) to report the true total.
+        ``event_types``: one type (a str) or several. ``total_count`` counts every match, ignoring
+        ``limit`` and ``offset``. An empty page carries no row to read it from, so when the page is
+        empty and ``offset > 0`` this method makes one more call (``event_store.count_events``) to
+        report the true total.
         """
-        event_types = None if event_types is None else list(event_types)
+        event_types = type_list(event_types)
         arguments = locals()
         page = await self._run(_sql.QUERY_EVENTS, arguments)
         if page.events or offset == 0:

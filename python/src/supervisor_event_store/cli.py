@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import importlib
 import json
+import math
 import os
 import re
 import sys
@@ -90,7 +91,13 @@ def _json_object(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"invalid JSON {text!r}: {exc}") from exc
+        raise UsageError(f"invalid JSON {text[:80]!r}: {exc}") from exc
+    except RecursionError as exc:
+        raise UsageError(
+            f"invalid JSON {text[:40]!r}...: nested too deeply (the store takes 32 levels)"
+        ) from exc
+    except ValueError as exc:  # e.g. an integer over Python's digit limit
+        raise UsageError(f"invalid JSON {text[:40]!r}...: {exc}") from exc
     if not isinstance(value, dict):
         raise UsageError(f"expected a JSON object, got {text!r}")
     return value
@@ -104,7 +111,10 @@ def _moment(text: str) -> datetime:
     """An ISO date/time, or a duration ago: ``30m``, ``2h``, ``3d``."""
     match = _DURATION.fullmatch(text)
     if match:
-        return datetime.now(UTC) - timedelta(**{_UNITS[match[2]]: float(match[1])})
+        try:
+            return datetime.now(UTC) - timedelta(**{_UNITS[match[2]]: float(match[1])})
+        except (OverflowError, ValueError) as exc:
+            raise UsageError(f"invalid duration {text!r}: it reaches back before the year 1") from exc
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
@@ -112,6 +122,17 @@ def _moment(text: str) -> datetime:
             f"invalid date {text!r}: use ISO 8601 (2026-11-27T10:00Z) or a duration (30m, 2h, 3d)"
         ) from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"invalid interval {text!r}: give a positive number of seconds, e.g. 0.5")
+    return value
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -446,13 +467,23 @@ def build_parser() -> argparse.ArgumentParser:
     tail = command("tail", cmd_tail, "show the last events, then follow new ones until Ctrl-C")
     tail.add_argument("instance_id")
     tail.add_argument("-n", "--lines", type=int, default=10, help="how many past events to show first")
-    tail.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
+    tail.add_argument("--interval", type=_seconds, default=0.5, help="seconds between polls")
 
     mcp = command("mcp", cmd_mcp, "run the MCP server (stdio by default; --http for streamable HTTP)")
     mcp.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     mcp.add_argument("--host", default=None, help="HTTP address to bind (default: 127.0.0.1)")
     mcp.add_argument("--port", type=int, default=None, help="HTTP port (default: the server's)")
     return parser
+
+
+def error_line(exc: Exception) -> str:
+    """The one line the CLI prints for an error: ``event-store: [ES001] message; detail: ...; hint: ...``."""
+    if not isinstance(exc, EventStoreError):
+        return f"event-store: {exc}"
+    parts = [f"[{exc.sqlstate}] {exc.message}" if exc.sqlstate else exc.message]
+    parts += [f"detail: {exc.detail}"] if exc.detail else []
+    parts += [f"hint: {exc.hint}"] if exc.hint else []
+    return "event-store: " + "; ".join(parts)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -462,16 +493,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = args.handler
         return handler(args)
     except UsageError as exc:
-        print(f"event-store: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return 2
-    except EventStoreError as exc:
-        parts = [f"[{exc.sqlstate}] {exc.message}" if exc.sqlstate else exc.message]
-        parts += [f"detail: {exc.detail}"] if exc.detail else []
-        parts += [f"hint: {exc.hint}"] if exc.hint else []
-        print("event-store: " + "; ".join(parts), file=sys.stderr)
-        return 1
-    except cluster.ClusterError as exc:
-        print(f"event-store: {exc}", file=sys.stderr)
+    except (EventStoreError, cluster.ClusterError) as exc:
+        print(error_line(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -7,23 +7,32 @@
 The pool is created closed and opened by ``open()`` (or ``with``), which first makes one direct
 connection so that an unreachable server fails at once with the reason and the address.
 A caller's pool is used as is: the caller opens and closes it.
+
+Safe retries: ``emit_event`` and ``emit_events`` give every event an ``event_id`` (uuid4) when the
+caller gives none, and send the call again (up to ``retries`` times, with exponential backoff)
+when the connection breaks or the server is down or restarting. The store returns the stored
+row for an identical event id, so a retry of an emit that did commit writes nothing twice; when
+every attempt fails, the last error is raised. Other calls are sent once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from . import _sql
 from .cluster import describe_dsn, resolve_dsn
-from .errors import translate_errors
+from .errors import InvalidArgumentError, UnreadableDataError, is_transient, translate_errors
 from .models import (
     EmitResult,
     Event,
@@ -41,6 +50,36 @@ R = TypeVar("R")
 P = TypeVar("P", "ConnectionPool[Any]", "AsyncConnectionPool[Any]")
 
 DEFAULT_STALE_TIMEOUT = timedelta(seconds=120)
+DEFAULT_RETRIES = 5
+RETRY_BACKOFF = 0.1  # seconds before the first retry; doubled before each next one (0.1 .. 1.6 s)
+
+
+def with_event_ids(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The batch with an ``event_id`` in each event that has none (a copy; the caller's is left as is)."""
+    if isinstance(events, str | bytes | Mapping):
+        return events  # type: ignore[return-value]  # not a list of events: the server says so (ES006)
+    return [
+        {**event, "event_id": uuid4()}
+        if isinstance(event, Mapping) and event.get("event_id") is None
+        else event
+        for event in events
+    ]
+
+
+def type_list(event_types: str | Sequence[str] | None) -> list[str] | None:
+    """``event_types`` as a list: a single str is one type (not its characters)."""
+    if event_types is None:
+        return None
+    return [event_types] if isinstance(event_types, str) else list(event_types)
+
+
+@contextmanager
+def reading(call: _sql.Call[Any]) -> Iterator[None]:
+    """Name the SQL function in an UnreadableDataError raised while its rows are decoded."""
+    try:
+        yield
+    except UnreadableDataError as exc:
+        raise UnreadableDataError(f"{call.name}: {exc.message}", hint=exc.hint) from exc
 
 
 class _PoolOwner(Generic[P]):
@@ -57,10 +96,21 @@ class _PoolOwner(Generic[P]):
         max_size: int = 4,
         timeout: float = 30.0,
         connect_timeout: int = 10,
+        retries: int = DEFAULT_RETRIES,
     ) -> None:
         self._owns_pool = pool is None
+        self.retries = retries
         if pool is None:
             self.dsn = resolve_dsn() if dsn is None else dsn
+            try:
+                conninfo_to_dict(self.dsn)
+            except psycopg.ProgrammingError as exc:
+                raise InvalidArgumentError(
+                    f"invalid dsn: {' '.join(str(exc).split())}",
+                    hint="Use a URL such as postgresql://user@host:5432/event_store, "
+                    "or key=value pairs such as 'host=localhost port=5432 dbname=event_store'.",
+                    sqlstate="ES006",
+                ) from exc
             pool = self._pool_class(
                 self.dsn,
                 open=False,
@@ -76,11 +126,16 @@ class _PoolOwner(Generic[P]):
         self.where = describe_dsn(self.dsn)
         self._connect_timeout = connect_timeout
 
+    def _delays(self) -> Iterator[float]:
+        """Seconds to wait before each retry of an idempotent call."""
+        return (RETRY_BACKOFF * 2**attempt for attempt in range(self.retries))
+
 
 class EventStore(_PoolOwner["ConnectionPool[Any]"]):
     """Synchronous client over a ``psycopg_pool.ConnectionPool`` (autocommit: one call, one transaction).
 
-    ``EventStore(dsn=None, *, pool=None, min_size=1, max_size=4, timeout=30.0, connect_timeout=10)``
+    ``EventStore(dsn=None, *, pool=None, min_size=1, max_size=4, timeout=30.0, connect_timeout=10,
+    retries=5)``
     """
 
     _pool_class = ConnectionPool
@@ -113,10 +168,25 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
         self.close()
 
     def _run(self, call: _sql.Call[R], arguments: Mapping[str, Any]) -> R:
+        params = call.params(arguments)
         with translate_errors(self.where), self.pool.connection() as conn:
             cur = conn.cursor(row_factory=dict_row)
-            cur.execute(call.sql, call.params(arguments))
-            return call.result(cur.fetchall())
+            _sql.use_loads(cur)
+            cur.execute(call.sql, params)
+            with reading(call):
+                return call.result(cur.fetchall())
+
+    def _run_retrying(self, call: _sql.Call[R], arguments: Mapping[str, Any]) -> R:
+        """``_run``, sent again after a lost connection or an unavailable server (idempotent calls only)."""
+        delays = self._delays()
+        while True:
+            try:
+                return self._run(call, arguments)
+            except Exception as exc:
+                delay = next(delays, None) if is_transient(exc) else None
+                if delay is None:
+                    raise
+            time.sleep(delay)
 
     # --- write side ----------------------------------------------------------------------------
 
@@ -130,8 +200,10 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
         event_id: UUID | str | None = None,
         expected_sequence: int | None = None,
     ) -> EmitResult:
-        """Append one event; ``event_id`` makes retries idempotent, ``expected_sequence`` checks the head."""
-        return self._run(_sql.EMIT_EVENT, locals())
+        """Append one event; ``event_id`` (uuid4 when None) makes retries idempotent, ``expected_sequence``
+        checks the head. Sent again after a lost connection (see the module's docstring)."""
+        event_id = uuid4() if event_id is None else event_id
+        return self._run_retrying(_sql.EMIT_EVENT, locals())
 
     def emit_events(
         self,
@@ -140,8 +212,10 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
         *,
         expected_sequence: int | None = None,
     ) -> list[EmitResult]:
-        """Append ``[{event_type, event_data, metadata?, event_id?}, ...]`` atomically (up to 1000)."""
-        return self._run(_sql.EMIT_EVENTS, locals())
+        """Append ``[{event_type, event_data, metadata?, event_id?}, ...]`` atomically (up to 1000);
+        events without an event_id get a uuid4. Sent again after a lost connection."""
+        events = with_event_ids(events)
+        return self._run_retrying(_sql.EMIT_EVENTS, locals())
 
     def register_instance(
         self,
@@ -186,7 +260,7 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
         self,
         instance_id: str | None = None,
         *,
-        event_types: Sequence[str] | None = None,
+        event_types: str | Sequence[str] | None = None,
         start_date: datetime | None = None,
         end_date: datetime | None = None,
         keyword: str | None = None,
@@ -196,11 +270,12 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
     ) -> QueryResult:
         """A page of events (all instances when ``instance_id`` is None), filters combined with AND.
 
-        ``total_count`` counts every match, ignoring ``limit`` and ``offset``. An empty page carries
-        no row to read it from, so when the page is empty and ``offset > 0`` this method makes one
-        more call (``event_store.count_events``) to report the true total.
+        ``event_types``: one type (a str) or several. ``total_count`` counts every match, ignoring
+        ``limit`` and ``offset``. An empty page carries no row to read it from, so when the page is
+        empty and ``offset > 0`` this method makes one more call (``event_store.count_events``) to
+        report the true total.
         """
-        event_types = None if event_types is None else list(event_types)
+        event_types = type_list(event_types)
         arguments = locals()
         page = self._run(_sql.QUERY_EVENTS, arguments)
         if page.events or offset == 0:

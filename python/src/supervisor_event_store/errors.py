@@ -72,6 +72,16 @@ class ShardUnavailableError(EventStoreError):
     unreachable; the message names it. Calls for instances on other shards keep working."""
 
 
+class UnreadableDataError(EventStoreError):
+    """Stored JSON this client cannot turn into Python values (no SQLSTATE: raised by the client).
+
+    Rows written before the store refused such input at write time can hold JSON nested deeper
+    than Python's libraries handle (``json``, pydantic) or integers longer than Python converts
+    (``sys.get_int_max_str_digits()``). Reading them raises this error instead of a RecursionError
+    or ValueError; the rest of the store stays readable.
+    """
+
+
 ERRORS_BY_SQLSTATE: dict[str, type[EventStoreError]] = {
     "ES001": InvalidEventError,
     "ES002": InstanceNotFoundForEventError,
@@ -87,6 +97,10 @@ ERRORS_BY_SQLSTATE: dict[str, type[EventStoreError]] = {
 # Hints for standard SQLSTATEs that usually mean "the schema is not deployed here".
 _NOT_DEPLOYED = "Is the schema deployed to this database? Run `event-store deploy` (or `event-store db up`)."
 _STANDARD_HINTS = {"3F000": _NOT_DEPLOYED, "42883": _NOT_DEPLOYED, "42P01": _NOT_DEPLOYED}
+_PARAMETER_HINTS = {
+    "22P05": "PostgreSQL's jsonb cannot hold the character U+0000 in a string: remove it.",
+    "22P02": "Check the format of the value, e.g. a UUID such as 5f0c6d1e-8a51-4c55-9d2f-1b2a3c4d5e6f.",
+}
 
 
 def from_psycopg(exc: psycopg.Error, where: str) -> EventStoreError:
@@ -102,8 +116,16 @@ def from_psycopg(exc: psycopg.Error, where: str) -> EventStoreError:
             f"invalid argument: {reason}", hint="Check the values passed to the call.", sqlstate="ES006"
         )
     diag = exc.diag
+    if sqlstate.startswith("22") and "function" not in (diag.context or ""):
+        # A parameter the server could not take as its SQL type, before any function ran (a bad
+        # uuid, an int out of range, JSON with \u0000...): the caller's argument, so ES006.
+        return InvalidArgumentError(
+            f"invalid argument: {diag.message_primary or exc}",
+            detail=f"PostgreSQL refused a parameter value (SQLSTATE {sqlstate}).",
+            hint=_PARAMETER_HINTS.get(sqlstate, "Check the values passed to the call."),
+            sqlstate="ES006",
+        )
     if sqlstate.startswith("22"):
-        # A value the server could not take as its SQL type (bad uuid, out of range, bad JSON...).
         cls: type[EventStoreError] = ERRORS_BY_SQLSTATE.get(sqlstate, InvalidArgumentError)
     else:
         cls = ERRORS_BY_SQLSTATE.get(sqlstate, EventStoreError)
@@ -115,6 +137,23 @@ def from_psycopg(exc: psycopg.Error, where: str) -> EventStoreError:
     )
 
 
+# SQLSTATEs after which a call may be sent again: the connection broke or the server was going
+# down or starting up (08: connection exception; 57P01-57P03: shutdown, crash, not ready yet).
+_TRANSIENT_SQLSTATES = ("57P01", "57P02", "57P03")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` (ours, or the driver's error it came from) means the connection was lost or
+    the server was unavailable, so that an idempotent call can be sent again."""
+    cause = exc.__cause__ if isinstance(exc, EventStoreError) else exc
+    if isinstance(cause, PoolTimeout):
+        return True
+    if not isinstance(cause, psycopg.OperationalError | psycopg.InterfaceError):
+        return False
+    sqlstate = cause.sqlstate
+    return sqlstate is None or sqlstate.startswith("08") or sqlstate in _TRANSIENT_SQLSTATES
+
+
 @contextmanager
 def translate_errors(where: str) -> Iterator[None]:
     """Raise our exceptions (``from`` the original) for psycopg errors and pool timeouts."""
@@ -124,6 +163,13 @@ def translate_errors(where: str) -> Iterator[None]:
         raise EventStoreError(f"no database connection to {where} became available: {exc}") from exc
     except psycopg.Error as exc:
         raise from_psycopg(exc, where) from exc
+    except RecursionError as exc:
+        # Raised while encoding an argument nested too deeply for Python's json module.
+        raise InvalidArgumentError(
+            "invalid argument: a JSON value nested too deeply to encode",
+            hint="The store takes JSON nested at most 32 levels deep; flatten the value.",
+            sqlstate="ES006",
+        ) from exc
     except (TypeError, ValueError) as exc:
         # Raised while adapting arguments, e.g. a value json cannot encode (NaN, a set, an object).
         raise InvalidArgumentError(
