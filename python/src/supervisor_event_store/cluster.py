@@ -44,6 +44,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -96,8 +97,10 @@ def state_root() -> Path:
     top = checkout()
     if top is not None:
         return top / ".pgdata"
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home).absolute() / "supervisor-event-store"
+    data_home = os.environ.get("XDG_DATA_HOME", "")
+    if not os.path.isabs(data_home):  # the XDG spec: ignore a relative value
+        data_home = str(Path.home() / ".local" / "share")
+    return Path(data_home) / "supervisor-event-store"
 
 
 def pgdata_root() -> Path:
@@ -225,7 +228,7 @@ def _pinned_port() -> int | None:
     text = os.environ.get("EVENT_STORE_PORT")
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
         raise ClusterError(f"EVENT_STORE_PORT={text!r} is not a port: use a number from 1 to 65535")
     return int(text)
 
@@ -275,7 +278,11 @@ class LocalCluster:
         if not lines or not lines[0].strip().isdigit():
             return None
         number = int(lines[0])
-        return number if Path(f"/proc/{number}").exists() else None
+        try:  # a stale pid file's pid may have been reused by another program: check it is ours
+            cmdline = Path(f"/proc/{number}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return None
+        return number if b"-D" in cmdline and str(self.data).encode() in cmdline else None
 
     def port(self) -> int:
         """The port of the running server, else the pinned one, else the remembered, else 54329."""
@@ -285,7 +292,8 @@ class LocalCluster:
         pinned = self._pin()
         if pinned:
             return pinned
-        return self._remembered_port() or DEFAULT_PORT
+        # stopped: where start() would put it (the remembered port, unless another server took it)
+        return next((p for p in self._candidate_ports() if not _port_busy(p)), DEFAULT_PORT)
 
     def _remembered_port(self) -> int | None:
         try:
@@ -318,9 +326,9 @@ class LocalCluster:
             os.chown(root, pw.pw_uid, pw.pw_gid)
             if _run(["runuser", "-u", "postgres", "--", "test", "-w", str(root)]).returncode != 0:
                 root.rmdir()
+                # a new folder of our own (mkdtemp: mode 700, a name no other user can guess or plant)
                 digest = hashlib.sha1(str(root).encode()).hexdigest()[:10]
-                target = Path("/var/tmp") / f"supervisor-event-store-{digest}"
-                target.mkdir(mode=0o700, exist_ok=True)
+                target = Path(tempfile.mkdtemp(prefix=f"supervisor-event-store-{digest}-", dir="/var/tmp"))
                 os.chown(target, pw.pw_uid, pw.pw_gid)
                 root.symlink_to(target)
         return root.resolve()
@@ -580,8 +588,12 @@ def sqitch(command: list[str], dsn: str, *, project: Path | None = None) -> None
 
 def up() -> str:
     """Start the local cluster (unless an external server is configured), create and deploy."""
-    local = [] if uses_external_server() else ["initdb", "pg_ctl"] + (["pg_cron"] if _is_root() else [])
-    ensure_tools(["sqitch", "psql", *local])
+    ensure_tools(["sqitch", "psql"] + ([] if uses_external_server() else ["initdb", "pg_ctl"]))
+    if not uses_external_server() and _is_root() and not pg_cron_installed():
+        try:  # optional: stale marking by the server itself; everything else works without it
+            ensure_tools(["pg_cron"])
+        except ClusterError as exc:
+            print(f"event-store: note: pg_cron not installed ({exc})", file=sys.stderr)
     if not uses_external_server():
         start()
     dsn = create_database(DEFAULT_DB) if not os.environ.get("DATABASE_URL") else resolve_dsn()
@@ -589,8 +601,8 @@ def up() -> str:
     sqitch(["deploy", "--verify"], dsn)
     if not uses_external_server() and not schedule_stale_marking(dsn):
         print("event-store: note: the local cluster runs without pg_cron, so nothing marks silent "
-              "instances stale by itself; install postgresql-15-cron and restart it (db down, db up)",
-              file=sys.stderr)
+              "instances stale by itself; " + ("restart it (db down, db up) to load it" if pg_cron_installed()
+              else "install postgresql-15-cron and restart it (db down, db up)"), file=sys.stderr)
     return dsn
 
 
@@ -664,6 +676,7 @@ class Topology:
                 f"a topology of {running.get('shards')} shard(s){' with a replica' if running.get('replica') else ''} "
                 f"exists in {self.root}; stop and remove it first (event-store db down, then delete that folder)"
             )
+        LocalCluster(self.root.parent)._prepare()  # the state folder, reachable by postgres (a symlink if need be)
         self.root.mkdir(parents=True, exist_ok=True)
         self._config_file().write_text(json.dumps({"shards": shards, "replica": replica}) + "\n")
         shard_dsns = []
@@ -721,6 +734,7 @@ def main(argv: list[str] | None = None) -> int:
     add_topology_options(up_cmd)
     sub.add_parser("start", help="start the local cluster only")
     sub.add_parser("down", help="stop the local cluster (and the shards, proxy and standby of up --shards)")
+    sub.add_parser("destroy", help="stop the local cluster (and any topology) and delete their data")
     sub.add_parser("status", help="say which server is used and whether it runs")
     url = sub.add_parser("url", help="print the DSN to use")
     url.add_argument("--db", default=None, help="database name (default: event_store)")
@@ -740,6 +754,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "down":
             stop()
             Topology().down()
+        elif args.command == "destroy":
+            Topology().down(remove=True)
+            default_cluster().remove()
         elif args.command == "status":
             print(status())
         elif args.command == "url":
