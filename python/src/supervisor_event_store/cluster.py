@@ -84,11 +84,6 @@ def checkout() -> Path | None:
     return None
 
 
-def project_root() -> Path | None:
-    """Kept for callers of earlier versions: the checkout, or None."""
-    return checkout()
-
-
 def state_root() -> Path:
     """The folder of the local cluster (its ``data/``, ``run/``, ``server.log`` and ``port``)."""
     home = os.environ.get("EVENT_STORE_HOME")
@@ -101,10 +96,6 @@ def state_root() -> Path:
     if not os.path.isabs(data_home):  # the XDG spec: ignore a relative value
         data_home = str(Path.home() / ".local" / "share")
     return Path(data_home) / "supervisor-event-store"
-
-
-def pgdata_root() -> Path:
-    return state_root()
 
 
 def sqitch_dir() -> Path:
@@ -478,14 +469,6 @@ def default_cluster() -> LocalCluster:
 
 def port() -> int:
     return default_cluster().port()
-
-
-def is_running() -> bool:
-    return default_cluster().is_running()
-
-
-def init() -> None:
-    default_cluster().init()
 
 
 def start() -> None:
