@@ -59,8 +59,10 @@ demo: db
 
 test: deps venv test-sqitch test-pgtap lint test-python
 
-# Sqitch round trip on a scratch database: deploy to the release tag, upgrade to the head,
-# verify, revert everything, deploy again. Leaves the test database deployed for pg_prove.
+# Sqitch round trip on a scratch database: deploy to each release tag, upgrade to the head,
+# verify, revert to the last tag (the schema must equal the one deployed there: reworks and moved
+# helpers restore their previous bodies), revert everything, deploy again. Leaves the test
+# database deployed for pg_prove.
 test-sqitch: db
 	@dsn=$$($(CLUSTER) createdb $(TEST_DB) --recreate); t="db:$$dsn"; \
 	[[ "$$dsn" == *"://"* ]] || t="db:pg:$(TEST_DB)"; \
@@ -71,11 +73,14 @@ test-sqitch: db
 	sqitch deploy --verify --to @v0.2.0 "$$t"; \
 	psql -X -q -d "$$dsn" -v tag=v0.2.0 -f tests/upgrade/emit.sql >/dev/null; \
 	sqitch deploy --verify --to @v0.3.0 "$$t"; \
+	$(DUMP_SCHEMA) "$$dsn" > $$dumps/structure-v0.3.0.sql; \
 	psql -X -q -d "$$dsn" -v tag=v0.3.0 -f tests/upgrade/emit.sql >/dev/null; \
 	sqitch deploy --verify "$$t"; \
 	psql -X -q -d "$$dsn" -f tests/upgrade/check.sql; \
 	$(DUMP_SCHEMA) "$$dsn" > $$dumps/structure-upgraded.sql; \
 	sqitch verify "$$t"; \
+	sqitch revert -y --to @v0.3.0 "$$t"; \
+	$(DUMP_SCHEMA) "$$dsn" > $$dumps/structure-reverted-v0.3.0.sql; \
 	sqitch revert -y "$$t"; \
 	sqitch deploy --verify "$$t"; \
 	$(DUMP_SCHEMA) "$$dsn" > $$dumps/structure-fresh.sql; \
@@ -83,7 +88,9 @@ test-sqitch: db
 	for kind in fresh upgraded; do \
 	  diff -u sql/structure.sql $$dumps/structure-$$kind.sql >&2 || { \
 	    echo "the $$kind deploy differs from sql/structure.sql: review the diff above, then 'make structure'" >&2; exit 1; }; \
-	done
+	done; \
+	diff -u $$dumps/structure-v0.3.0.sql $$dumps/structure-reverted-v0.3.0.sql >&2 || { \
+	  echo "reverting to @v0.3.0 does not restore the schema deployed at @v0.3.0 (diff above)" >&2; exit 1; }
 
 # sql/structure.sql: the schema as deployed now (pg_dump, normalised). make test fails when a fresh
 # deploy or an upgrade from the first tag differs from it; regenerate it with this target.

@@ -1,16 +1,11 @@
 -- Deploy supervisor_event_store:aggregates/fold_state to pg
--- requires: aggregates/fold_state@v0.3.0
+-- requires: functions/_fold_apply
+-- requires: functions/_fold_final
+-- requires: roles/event_store_reader
 
 BEGIN;
 
-/*
- * fold_state is granted to event_store_reader, but its final function ran with the caller's
- * privileges and called the internal _fold_initial, _fold_apply and _fold_final, which no role may
- * execute: 42501 for every role but the owner (issue 10). The final function is now SECURITY
- * DEFINER (it reads no table: it only folds the rows it is given), so the internals stay
- * internal and readers can fold rows they have, e.g. rows built from query_events' output.
- * Only the final function changes; the aggregate stays.
- */
+/* Final function of fold_state: folds the collected events from the initial state. */
 CREATE OR REPLACE FUNCTION event_store._fold_state_final(
     p_events event_store.events[]
 )
@@ -18,7 +13,6 @@ CREATE OR REPLACE FUNCTION event_store._fold_state_final(
     LANGUAGE sql
     STABLE
     PARALLEL SAFE
-    SECURITY DEFINER
     SET search_path = event_store, pg_temp
 AS $$
     SELECT event_store._fold_final(event_store._fold_apply(event_store._fold_initial(), p_events))
@@ -28,5 +22,30 @@ COMMENT ON FUNCTION event_store._fold_state_final(event_store.events[]) IS
     'Internal: final function of fold_state; the jsonb state after the collected events.';
 
 REVOKE ALL ON FUNCTION event_store._fold_state_final(event_store.events[]) FROM PUBLIC;
+
+/*
+ * fold_state(events ORDER BY sequence_num): the state of an instance after its events, e.g.
+ *   SELECT event_store.fold_state(e ORDER BY e.sequence_num)
+ *     FROM event_store.events e WHERE e.instance_id = 'odin-PS-8f4a2b';
+ * The transition collects the rows with the built-in array_append (O(1) per row, in the
+ * aggregate's memory); the PL/pgSQL state transitions (_fold_apply, one branch per event type)
+ * run over them once in the final function. A per-row PL/pgSQL transition would copy the whole
+ * composite state on every row. Memory grows with the number of rows folded (about the size of
+ * the rows); replay_events folds large streams in bounded chunks instead.
+ */
+CREATE AGGREGATE event_store.fold_state(event_store.events) (
+    SFUNC     = array_append,
+    STYPE     = event_store.events[],
+    FINALFUNC = event_store._fold_state_final,
+    INITCOND  = '{}'
+);
+
+COMMENT ON AGGREGATE event_store.fold_state(event_store.events) IS
+    'Fold an instance''s events, in sequence order, into the jsonb state a supervisor resumes from '
+    '(status, current epic, epics, tests, validations, git, deployments, context window, checkpoints, '
+    'planning); use with ORDER BY sequence_num. Unknown event types only count. Errors: none.';
+
+REVOKE ALL ON FUNCTION event_store.fold_state(event_store.events) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION event_store.fold_state(event_store.events) TO event_store_reader;
 
 COMMIT;

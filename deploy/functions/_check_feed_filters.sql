@@ -1,6 +1,7 @@
 -- Deploy supervisor_event_store:functions/_check_feed_filters to pg
 -- requires: functions/_check_event_types
--- requires: functions/emit_event
+-- requires: functions/_check_instance_id
+-- requires: functions/_instance_not_found
 
 BEGIN;
 

@@ -1,5 +1,7 @@
 -- Deploy supervisor_event_store:functions/_instance_head to pg
 -- requires: functions/emit_event
+-- requires: functions/_check_instance_id
+-- requires: functions/_instance_not_found
 
 BEGIN;
 

@@ -4,6 +4,7 @@
 -- requires: functions/_feed_position
 -- requires: functions/_feed_slot
 -- requires: roles/event_store_writer
+-- requires: functions/_feed_cursor
 
 BEGIN;
 

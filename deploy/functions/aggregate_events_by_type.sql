@@ -3,6 +3,7 @@
 -- requires: functions/_check_event_types
 -- requires: indexes/events_instance_type_timestamp
 -- requires: roles/event_store_reader
+-- requires: functions/_check_date_range
 
 BEGIN;
 

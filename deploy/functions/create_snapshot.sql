@@ -1,6 +1,7 @@
 -- Deploy supervisor_event_store:functions/create_snapshot to pg
 -- requires: functions/_replay
 -- requires: roles/event_store_writer
+-- requires: functions/_store_snapshot
 
 BEGIN;
 

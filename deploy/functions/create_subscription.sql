@@ -5,6 +5,7 @@
 -- requires: functions/_check_feed_filters
 -- requires: indexes/events_feed_key
 -- requires: roles/event_store_writer
+-- requires: functions/_feed_cursor
 
 BEGIN;
 

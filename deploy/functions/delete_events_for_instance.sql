@@ -2,6 +2,8 @@
 -- requires: triggers/events_immutable
 -- requires: roles/event_store_admin
 -- requires: functions/_lock_stream
+-- requires: functions/_check_instance_id
+-- requires: functions/_instance_not_found
 
 BEGIN;
 

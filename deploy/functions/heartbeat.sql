@@ -1,6 +1,8 @@
 -- Deploy supervisor_event_store:functions/heartbeat to pg
 -- requires: functions/emit_event
 -- requires: functions/_lock_stream
+-- requires: functions/_check_instance_id
+-- requires: functions/_instance_not_found
 
 BEGIN;
 

@@ -2,6 +2,7 @@
 -- requires: tables/subscription_slots
 -- requires: functions/_feed_page
 -- requires: roles/event_store_reader
+-- requires: functions/_feed_cursor
 
 BEGIN;
 

@@ -2,6 +2,7 @@
 -- requires: functions/emit_event
 -- requires: roles/event_store_writer
 -- requires: functions/_lock_stream
+-- requires: functions/_try_lock_stream
 
 BEGIN;
 

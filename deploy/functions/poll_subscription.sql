@@ -3,6 +3,7 @@
 -- requires: tables/subscription_slots
 -- requires: functions/_feed_page
 -- requires: roles/event_store_reader
+-- requires: functions/_feed_position
 
 BEGIN;
 

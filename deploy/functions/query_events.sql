@@ -6,6 +6,7 @@
 -- requires: indexes/events_instance_type_timestamp
 -- requires: indexes/events_global_position
 -- requires: roles/event_store_reader
+-- requires: functions/_check_date_range
 
 BEGIN;
 

@@ -2,6 +2,7 @@
 -- requires: functions/_replay
 -- requires: functions/_fold_final
 -- requires: roles/event_store_reader
+-- requires: functions/_store_snapshot
 
 BEGIN;
 

@@ -1,0 +1,7 @@
+-- Verify supervisor_event_store:functions/_try_lock_stream on pg
+
+BEGIN;
+
+SELECT 'event_store._try_lock_stream(text)'::regprocedure;
+
+ROLLBACK;
