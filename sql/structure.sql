@@ -254,28 +254,28 @@ COMMENT ON FUNCTION event_store._check_feed_filters(p_event_types text[], p_inst
 CREATE FUNCTION event_store._check_instance_id(p_instance_id text) RETURNS void
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO 'event_store', 'pg_temp'
-    AS $_$
+    AS $$
 BEGIN
     IF p_instance_id IS NULL THEN
         RAISE EXCEPTION 'instance_id must not be null'
             USING ERRCODE = 'ES006', HINT = 'Pass the id the instance registered with, e.g. ''odin-PS-8f4a2b''.';
     END IF;
-    IF p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+    IF NOT event_store._is_instance_id(p_instance_id) THEN
         RAISE EXCEPTION 'invalid instance_id "%": use 1-32 characters of A-Z, a-z, 0-9, "_", "." and "-"',
                         left(p_instance_id, 64)
             USING ERRCODE = 'ES006', HINT = 'For example ''odin-PS-8f4a2b''.';
     END IF;
 END
-$_$;
+$$;
 
 COMMENT ON FUNCTION event_store._check_instance_id(p_instance_id text) IS 'Internal: raises ES006 when an instance id is null or not 1-32 characters of [A-Za-z0-9_.-].';
 
 CREATE FUNCTION event_store._check_instance_row() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'event_store', 'pg_temp'
-    AS $_$
+    AS $$
 BEGIN
-    IF NEW.instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+    IF NOT event_store._is_instance_id(NEW.instance_id) THEN
         RAISE EXCEPTION 'invalid instance_id "%": use 1-32 characters of A-Z, a-z, 0-9, "_", "." and "-"', NEW.instance_id
             USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_instance_id_format';
     ELSIF NEW.instance_type NOT IN ('PS', 'MS') THEN
@@ -296,7 +296,7 @@ BEGIN
     END IF;
     RETURN NEW;
 END
-$_$;
+$$;
 
 COMMENT ON FUNCTION event_store._check_instance_row() IS 'Trigger function: the row rules of instances (id format, PS/MS, non-blank project, status, metadata object), raised as check_violation (23514).';
 
@@ -807,6 +807,14 @@ END
 $$;
 
 COMMENT ON FUNCTION event_store._instance_not_found(p_instance_id text) IS 'Internal: raises ES002 for an unknown instance.';
+
+CREATE FUNCTION event_store._is_instance_id(p_instance_id text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $_$
+    SELECT coalesce(p_instance_id OPERATOR(pg_catalog.~) '^[A-Za-z0-9_.-]{1,32}$', false)
+$_$;
+
+COMMENT ON FUNCTION event_store._is_instance_id(p_instance_id text) IS 'Internal: true when a text is a well-formed instance id (1-32 characters of [A-Za-z0-9_.-]); false for NULL.';
 
 CREATE FUNCTION event_store._json_within_limits(p_value jsonb) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -1497,7 +1505,7 @@ COMMENT ON FUNCTION event_store.drop_subscription(p_subscription_name text) IS '
 CREATE FUNCTION event_store.emit_event(p_instance_id text, p_event_type text, p_event_data jsonb, p_metadata jsonb DEFAULT NULL::jsonb, p_event_id uuid DEFAULT NULL::uuid, p_expected_sequence bigint DEFAULT NULL::bigint) RETURNS TABLE(event_id uuid, sequence_num bigint, "timestamp" timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'event_store', 'pg_temp'
-    AS $_$
+    AS $$
 #variable_conflict use_column
 DECLARE
     v_metadata       jsonb := coalesce(p_metadata, '{}');
@@ -1507,7 +1515,7 @@ DECLARE
     v_valid          boolean;
 BEGIN
     -- One cheap test on the hot path; the wordy checks run only when something may be wrong.
-    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' OR p_expected_sequence < 0
+    IF NOT event_store._is_instance_id(p_instance_id) OR p_expected_sequence < 0
        OR jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576
        OR NOT event_store._json_within_limits(p_metadata) THEN
         PERFORM event_store._check_emit_arguments(p_instance_id, p_metadata, p_expected_sequence);
@@ -1549,6 +1557,10 @@ BEGIN
      * (event_types.validator, a jsonpath predicate). If nothing was appended, either the data is
      * invalid (_validate_event raises the precise ES001/ES003/ES006), or the validator was stricter
      * than needed (append again without it), or the instance does not exist (ES002).
+     * The statement is written twice, on purpose: without p_event_id the default makes the id and a
+     * plain INSERT suffices; with it, ON CONFLICT (event_id) DO NOTHING turns a concurrent retry of
+     * the same id into "nothing appended" (then ES007 or the stored row) instead of a bare 23505,
+     * and a speculative insertion is not free. Change both together.
      */
     LOOP
         IF p_event_id IS NULL THEN
@@ -1609,7 +1621,7 @@ BEGIN
     END IF;
     RETURN NEXT;
 END
-$_$;
+$$;
 
 COMMENT ON FUNCTION event_store.emit_event(p_instance_id text, p_event_type text, p_event_data jsonb, p_metadata jsonb, p_event_id uuid, p_expected_sequence bigint) IS 'Append one event to an instance''s stream and return (event_id, sequence_num, timestamp). Sequence numbers start at 1 per instance and are gap-free under any concurrency. p_metadata: optional JSON object. p_event_id: optional client id that makes retries idempotent. p_expected_sequence: optional optimistic-concurrency check (0 = no events yet). Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data (also: nested deeper than 32 levels, a number over 64 characters), ES004 expected sequence mismatch, ES006 invalid argument (also: a lifecycle type, a type name over 63 characters), ES007 event_id reused with other content.';
 
@@ -1638,7 +1650,7 @@ DECLARE
     v_valid      boolean;
     v_all_ok     boolean;
 BEGIN
-    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+    IF NOT event_store._is_instance_id(p_instance_id) THEN
         PERFORM event_store._check_instance_id(p_instance_id);
     END IF;
     IF p_events IS NULL OR jsonb_typeof(p_events) <> 'array' THEN
@@ -2673,6 +2685,8 @@ REVOKE ALL ON FUNCTION event_store._fold_version() FROM PUBLIC;
 REVOKE ALL ON FUNCTION event_store._instance_head(p_instance_id text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._instance_not_found(p_instance_id text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._is_instance_id(p_instance_id text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._json_within_limits(p_value jsonb) FROM PUBLIC;
 

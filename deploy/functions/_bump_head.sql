@@ -4,6 +4,9 @@
 -- requires: functions/_lock_stream
 -- requires: functions/_sequence_conflict
 
+-- Moved here from functions/emit_events (issue 14: one function, one change). Its first definition stays in
+-- functions/emit_events's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /*

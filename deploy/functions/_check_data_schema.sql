@@ -1,6 +1,9 @@
 -- Deploy supervisor_event_store:functions/_check_data_schema to pg
 -- requires: functions/_check_json_limits
 
+-- Moved here from functions/register_event_type (issue 14: one function, one change). Its first definition stays in
+-- functions/register_event_type's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /*

@@ -1,6 +1,9 @@
 -- Deploy supervisor_event_store:functions/_check_date_range to pg
 -- requires: schemas/event_store
 
+-- Moved here from functions/_check_event_types (issue 14: one function, one change). Its first definition stays in
+-- functions/_check_event_types's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /* Raises ES006 when both dates are given and the start is after the end. */

@@ -2,6 +2,9 @@
 -- requires: functions/_check_instance_id
 -- requires: functions/_check_json_limits
 
+-- Moved here from functions/emit_event (issue 14: one function, one change). Its first definition stays in
+-- functions/emit_event's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /*

@@ -1,5 +1,9 @@
 -- Deploy supervisor_event_store:functions/_check_instance_id to pg
 -- requires: schemas/event_store
+-- requires: functions/_is_instance_id
+
+-- Moved here from functions/emit_event (issue 14: one function, one change). Its first definition stays in
+-- functions/emit_event's tagged script, as deployed then; this change's revert restores the body it had.
 
 BEGIN;
 
@@ -20,7 +24,7 @@ BEGIN
         RAISE EXCEPTION 'instance_id must not be null'
             USING ERRCODE = 'ES006', HINT = 'Pass the id the instance registered with, e.g. ''odin-PS-8f4a2b''.';
     END IF;
-    IF p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+    IF NOT event_store._is_instance_id(p_instance_id) THEN
         RAISE EXCEPTION 'invalid instance_id "%": use 1-32 characters of A-Z, a-z, 0-9, "_", "." and "-"',
                         left(p_instance_id, 64)
             USING ERRCODE = 'ES006', HINT = 'For example ''odin-PS-8f4a2b''.';

@@ -1,5 +1,6 @@
 -- Deploy supervisor_event_store:functions/_check_instance_row to pg
 -- requires: tables/instances
+-- requires: functions/_is_instance_id
 
 BEGIN;
 
@@ -15,7 +16,7 @@ CREATE OR REPLACE FUNCTION event_store._check_instance_row()
     SET search_path = event_store, pg_temp
 AS $$
 BEGIN
-    IF NEW.instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+    IF NOT event_store._is_instance_id(NEW.instance_id) THEN
         RAISE EXCEPTION 'invalid instance_id "%": use 1-32 characters of A-Z, a-z, 0-9, "_", "." and "-"', NEW.instance_id
             USING ERRCODE = 'check_violation', CONSTRAINT = 'instances_instance_id_format';
     ELSIF NEW.instance_type NOT IN ('PS', 'MS') THEN

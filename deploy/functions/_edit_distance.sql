@@ -1,6 +1,9 @@
 -- Deploy supervisor_event_store:functions/_edit_distance to pg
 -- requires: schemas/event_store
 
+-- Moved here from functions/_closest_event_types (issue 14: one function, one change). Its first definition stays in
+-- functions/_closest_event_types's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /* Levenshtein distance between two short strings (insert, delete, substitute cost 1). */

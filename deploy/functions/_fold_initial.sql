@@ -1,6 +1,9 @@
 -- Deploy supervisor_event_store:functions/_fold_initial to pg
 -- requires: types/_fold_acc
 
+-- Moved here from functions/_fold_apply (issue 14: one function, one change). Its first definition stays in
+-- functions/_fold_apply's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /* The state before any event: status active, zero counters, empty logs. */

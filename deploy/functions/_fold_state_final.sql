@@ -4,6 +4,9 @@
 -- requires: functions/_fold_final
 -- requires: functions/_fold_initial
 
+-- Moved here from aggregates/fold_state (issue 14: one function, one change). Its first definition stays in
+-- aggregates/fold_state's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /*

@@ -2,6 +2,9 @@
 -- requires: tables/events
 -- requires: functions/delete_events_for_instance
 
+-- Moved here from triggers/events_immutable (issue 14: one function, one change). Its first definition stays in
+-- triggers/events_immutable's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /*

@@ -1,6 +1,9 @@
 -- Deploy supervisor_event_store:functions/_refuse_partial_delete to pg
 -- requires: tables/events
 
+-- Moved here from triggers/events_immutable (issue 14: one function, one change). Its first definition stays in
+-- triggers/events_immutable's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /*

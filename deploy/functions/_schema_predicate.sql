@@ -1,6 +1,9 @@
 -- Deploy supervisor_event_store:functions/_schema_predicate to pg
 -- requires: schemas/event_store
 
+-- Moved here from tables/event_types (issue 14: one function, one change). Its first definition stays in
+-- tables/event_types's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /*

@@ -1,6 +1,9 @@
 -- Deploy supervisor_event_store:functions/_sequence_conflict to pg
 -- requires: schemas/event_store
 
+-- Moved here from functions/emit_event (issue 14: one function, one change). Its first definition stays in
+-- functions/emit_event's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /* Raises ES004: the stream's last sequence number is not the one the caller expected. */

@@ -2,6 +2,9 @@
 -- requires: tables/snapshots
 -- requires: functions/_fold_version
 
+-- Moved here from functions/_replay (issue 14: one function, one change). Its first definition stays in
+-- functions/_replay's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /*

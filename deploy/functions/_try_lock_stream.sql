@@ -1,6 +1,9 @@
 -- Deploy supervisor_event_store:functions/_try_lock_stream to pg
 -- requires: tables/stream_locks
 
+-- Moved here from functions/_lock_stream (issue 14: one function, one change). Its first definition stays in
+-- functions/_lock_stream's tagged script, as deployed then; this change's revert restores the body it had.
+
 BEGIN;
 
 /*

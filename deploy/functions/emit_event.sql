@@ -8,6 +8,7 @@
 -- requires: functions/_instance_not_found
 -- requires: functions/_json_within_limits
 -- requires: functions/_sequence_conflict
+-- requires: functions/_is_instance_id
 
 BEGIN;
 
@@ -55,7 +56,7 @@ DECLARE
     v_valid          boolean;
 BEGIN
     -- One cheap test on the hot path; the wordy checks run only when something may be wrong.
-    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' OR p_expected_sequence < 0
+    IF NOT event_store._is_instance_id(p_instance_id) OR p_expected_sequence < 0
        OR jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576
        OR NOT event_store._json_within_limits(p_metadata) THEN
         PERFORM event_store._check_emit_arguments(p_instance_id, p_metadata, p_expected_sequence);
@@ -97,6 +98,10 @@ BEGIN
      * (event_types.validator, a jsonpath predicate). If nothing was appended, either the data is
      * invalid (_validate_event raises the precise ES001/ES003/ES006), or the validator was stricter
      * than needed (append again without it), or the instance does not exist (ES002).
+     * The statement is written twice, on purpose: without p_event_id the default makes the id and a
+     * plain INSERT suffices; with it, ON CONFLICT (event_id) DO NOTHING turns a concurrent retry of
+     * the same id into "nothing appended" (then ES007 or the stored row) instead of a bare 23505,
+     * and a speculative insertion is not free. Change both together.
      */
     LOOP
         IF p_event_id IS NULL THEN

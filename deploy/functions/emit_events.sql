@@ -7,6 +7,7 @@
 -- requires: functions/_bump_head
 -- requires: functions/_check_instance_id
 -- requires: functions/_json_within_limits
+-- requires: functions/_is_instance_id
 
 BEGIN;
 
@@ -55,7 +56,7 @@ DECLARE
     v_valid      boolean;
     v_all_ok     boolean;
 BEGIN
-    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+    IF NOT event_store._is_instance_id(p_instance_id) THEN
         PERFORM event_store._check_instance_id(p_instance_id);
     END IF;
     IF p_events IS NULL OR jsonb_typeof(p_events) <> 'array' THEN
