@@ -409,6 +409,62 @@ $$;
 
 COMMENT ON FUNCTION event_store._edit_distance(p_a text, p_b text) IS 'Internal: Levenshtein edit distance between two strings.';
 
+CREATE TABLE event_store.events (
+    event_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    instance_id character varying(32) NOT NULL,
+    event_type text NOT NULL,
+    sequence_num bigint NOT NULL,
+    "timestamp" timestamp with time zone DEFAULT now() NOT NULL,
+    event_data jsonb NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    global_position bigint NOT NULL,
+    transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    feed_key xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    CONSTRAINT events_event_data_object CHECK ((jsonb_typeof(event_data) = 'object'::text)),
+    CONSTRAINT events_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT events_never_updated CHECK ((updated_at = created_at)),
+    CONSTRAINT events_sequence_num_positive CHECK ((sequence_num > 0))
+);
+
+COMMENT ON TABLE event_store.events IS 'The append-only event log. Rows are written only by emit_event/emit_events and never change (triggers raise ES005); delete_events_for_instance is the one admin path that removes rows.';
+
+COMMENT ON COLUMN event_store.events.sequence_num IS 'Position in the instance''s stream: 1, 2, 3... with no gaps, even across rolled-back emits.';
+
+COMMENT ON COLUMN event_store.events."timestamp" IS 'When the event was appended (clock_timestamp() under the stream lock, so it never decreases along an instance''s sequence).';
+
+COMMENT ON COLUMN event_store.events.updated_at IS 'Always equal to created_at: events never change.';
+
+COMMENT ON COLUMN event_store.events.global_position IS 'Cross-instance append order (identity). Assigned at insert, visible at commit: tail with transaction_id, not with the largest position seen.';
+
+COMMENT ON COLUMN event_store.events.transaction_id IS 'pg_current_xact_id() of the appending transaction; read below pg_snapshot_xmin(pg_current_snapshot()) for catch-up reads that never skip a late commit.';
+
+COMMENT ON COLUMN event_store.events.feed_key IS 'Change-feed order key: greatest(transaction_id, feed_key of the instance''s previous event). read_all orders by (feed_key, global_position) below pg_snapshot_xmin: never skips, never repeats, keeps each instance in sequence order.';
+
+CREATE FUNCTION event_store._event_id_reused(p_event_id uuid, p_stored event_store.events DEFAULT NULL::event_store.events, p_where text DEFAULT ''::text, p_detail text DEFAULT NULL::text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_message text := p_where || CASE WHEN p_event_id IS NULL
+                                      THEN 'an event_id of this batch was stored concurrently for a different event'
+                                      ELSE format('event_id %s was already used for a different event', p_event_id) END;
+    v_detail  text := coalesce(p_detail,
+                               format('Stored: instance "%s", type "%s", sequence_num %s.',
+                                      p_stored.instance_id, p_stored.event_type, p_stored.sequence_num));
+BEGIN
+    IF p_stored.event_id IS NULL AND p_detail IS NULL THEN
+        v_detail := 'The other event was stored by a concurrent call.';
+    END IF;
+    RAISE EXCEPTION '%', v_message
+        USING ERRCODE = 'ES007', DETAIL = v_detail,
+              HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+END
+$$;
+
+COMMENT ON FUNCTION event_store._event_id_reused(p_event_id uuid, p_stored event_store.events, p_where text, p_detail text) IS 'Internal: raises ES007 (event_id already used for a different event), naming the stored event or p_detail.';
+
 CREATE FUNCTION event_store._feed_cursor(p_feed_key xid8, p_global_position bigint, p_salt bigint DEFAULT NULL::bigint) RETURNS text
     LANGUAGE sql STABLE
     AS $$
@@ -476,39 +532,6 @@ CREATE FUNCTION event_store._feed_slot(p_instance_id text, p_members integer) RE
 $$;
 
 COMMENT ON FUNCTION event_store._feed_slot(p_instance_id text, p_members integer) IS 'Internal: the consumer-group slot of an instance (first 32 bits of md5(instance_id) mod the group size).';
-
-CREATE TABLE event_store.events (
-    event_id uuid DEFAULT gen_random_uuid() NOT NULL,
-    instance_id character varying(32) NOT NULL,
-    event_type text NOT NULL,
-    sequence_num bigint NOT NULL,
-    "timestamp" timestamp with time zone DEFAULT now() NOT NULL,
-    event_data jsonb NOT NULL,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    global_position bigint NOT NULL,
-    transaction_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
-    feed_key xid8 DEFAULT pg_current_xact_id() NOT NULL,
-    CONSTRAINT events_event_data_object CHECK ((jsonb_typeof(event_data) = 'object'::text)),
-    CONSTRAINT events_metadata_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT events_never_updated CHECK ((updated_at = created_at)),
-    CONSTRAINT events_sequence_num_positive CHECK ((sequence_num > 0))
-);
-
-COMMENT ON TABLE event_store.events IS 'The append-only event log. Rows are written only by emit_event/emit_events and never change (triggers raise ES005); delete_events_for_instance is the one admin path that removes rows.';
-
-COMMENT ON COLUMN event_store.events.sequence_num IS 'Position in the instance''s stream: 1, 2, 3... with no gaps, even across rolled-back emits.';
-
-COMMENT ON COLUMN event_store.events."timestamp" IS 'When the event was appended (clock_timestamp() under the stream lock, so it never decreases along an instance''s sequence).';
-
-COMMENT ON COLUMN event_store.events.updated_at IS 'Always equal to created_at: events never change.';
-
-COMMENT ON COLUMN event_store.events.global_position IS 'Cross-instance append order (identity). Assigned at insert, visible at commit: tail with transaction_id, not with the largest position seen.';
-
-COMMENT ON COLUMN event_store.events.transaction_id IS 'pg_current_xact_id() of the appending transaction; read below pg_snapshot_xmin(pg_current_snapshot()) for catch-up reads that never skip a late commit.';
-
-COMMENT ON COLUMN event_store.events.feed_key IS 'Change-feed order key: greatest(transaction_id, feed_key of the instance''s previous event). read_all orders by (feed_key, global_position) below pg_snapshot_xmin: never skips, never repeats, keeps each instance in sequence order.';
 
 CREATE FUNCTION event_store._fold_apply(p_acc event_store._fold_acc, p_events event_store.events[]) RETURNS event_store._fold_acc
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
@@ -1542,11 +1565,7 @@ BEGIN
                 RETURN NEXT;
                 RETURN;
             END IF;
-            RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
-                USING ERRCODE = 'ES007',
-                      DETAIL = format('Stored: instance "%s", type "%s", sequence_num %s.',
-                                      v_existing.instance_id, v_existing.event_type, v_existing.sequence_num),
-                      HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+            PERFORM event_store._event_id_reused(p_event_id, v_existing);
         END IF;
     END IF;
 
@@ -1605,9 +1624,7 @@ BEGIN
         IF v_checked THEN
             IF p_event_id IS NOT NULL AND v_instance_found THEN
                 -- Another instance stored the same p_event_id while we held this instance's lock.
-                RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
-                    USING ERRCODE = 'ES007',
-                          HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+                PERFORM event_store._event_id_reused(p_event_id);
             END IF;
             PERFORM event_store._instance_not_found(p_instance_id);
         END IF;
@@ -1765,8 +1782,8 @@ BEGIN
             v_dup := array_position(v_ids, v_ids[i]);
             IF v_dup < i THEN                                  -- the same id earlier in this batch
                 IF (v_types[v_dup], v_datas[v_dup], v_metas[v_dup]) IS DISTINCT FROM (v_types[i], v_datas[i], v_metas[i]) THEN
-                    RAISE EXCEPTION 'event #%: event_id % is used by event #% with different content', i, v_ids[i], v_dup
-                        USING ERRCODE = 'ES007', HINT = 'Give each distinct event its own event_id.';
+                    PERFORM event_store._event_id_reused(v_ids[i], NULL, format('event #%s: ', i),
+                                                         format('Event #%s of this batch has the same event_id and other content.', v_dup));
                 END IF;
                 v_new[i] := false;
                 CONTINUE;
@@ -1775,11 +1792,7 @@ BEGIN
             IF FOUND THEN
                 IF (v_existing.instance_id, v_existing.event_type, v_existing.event_data, v_existing.metadata)
                    IS DISTINCT FROM (p_instance_id::varchar, v_types[i], v_datas[i], v_metas[i]) THEN
-                    RAISE EXCEPTION 'event #%: event_id % was already used for a different event', i, v_ids[i]
-                        USING ERRCODE = 'ES007',
-                              DETAIL = format('Stored: instance "%s", type "%s", sequence_num %s.',
-                                              v_existing.instance_id, v_existing.event_type, v_existing.sequence_num),
-                              HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+                    PERFORM event_store._event_id_reused(v_ids[i], v_existing, format('event #%s: ', i));
                 END IF;
                 v_new[i] := false;
             END IF;
@@ -1820,9 +1833,7 @@ BEGIN
         GET DIAGNOSTICS v_written = ROW_COUNT;
         IF v_written <> v_new_count THEN
             -- Another instance stored one of these event ids while we held this instance's lock.
-            RAISE EXCEPTION 'an event_id of this batch was stored concurrently for a different event'
-                USING ERRCODE = 'ES007',
-                      HINT = 'Use new event_ids for new events; reuse an id only to retry the identical event.';
+            PERFORM event_store._event_id_reused(NULL);
         END IF;
     END IF;
 
@@ -2663,6 +2674,8 @@ REVOKE ALL ON FUNCTION event_store._check_lifecycle_emit(p_event_type text, p_wh
 REVOKE ALL ON FUNCTION event_store._closest_event_types(p_name text, p_limit integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._edit_distance(p_a text, p_b text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._event_id_reused(p_event_id uuid, p_stored event_store.events, p_where text, p_detail text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._feed_cursor(p_feed_key xid8, p_global_position bigint, p_salt bigint) FROM PUBLIC;
 

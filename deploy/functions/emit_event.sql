@@ -9,6 +9,7 @@
 -- requires: functions/_json_within_limits
 -- requires: functions/_sequence_conflict
 -- requires: functions/_is_instance_id
+-- requires: functions/_event_id_reused
 
 BEGIN;
 
@@ -83,11 +84,7 @@ BEGIN
                 RETURN NEXT;
                 RETURN;
             END IF;
-            RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
-                USING ERRCODE = 'ES007',
-                      DETAIL = format('Stored: instance "%s", type "%s", sequence_num %s.',
-                                      v_existing.instance_id, v_existing.event_type, v_existing.sequence_num),
-                      HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+            PERFORM event_store._event_id_reused(p_event_id, v_existing);
         END IF;
     END IF;
 
@@ -146,9 +143,7 @@ BEGIN
         IF v_checked THEN
             IF p_event_id IS NOT NULL AND v_instance_found THEN
                 -- Another instance stored the same p_event_id while we held this instance's lock.
-                RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
-                    USING ERRCODE = 'ES007',
-                          HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+                PERFORM event_store._event_id_reused(p_event_id);
             END IF;
             PERFORM event_store._instance_not_found(p_instance_id);
         END IF;

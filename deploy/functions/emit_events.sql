@@ -8,6 +8,7 @@
 -- requires: functions/_check_instance_id
 -- requires: functions/_json_within_limits
 -- requires: functions/_is_instance_id
+-- requires: functions/_event_id_reused
 
 BEGIN;
 
@@ -172,8 +173,8 @@ BEGIN
             v_dup := array_position(v_ids, v_ids[i]);
             IF v_dup < i THEN                                  -- the same id earlier in this batch
                 IF (v_types[v_dup], v_datas[v_dup], v_metas[v_dup]) IS DISTINCT FROM (v_types[i], v_datas[i], v_metas[i]) THEN
-                    RAISE EXCEPTION 'event #%: event_id % is used by event #% with different content', i, v_ids[i], v_dup
-                        USING ERRCODE = 'ES007', HINT = 'Give each distinct event its own event_id.';
+                    PERFORM event_store._event_id_reused(v_ids[i], NULL, format('event #%s: ', i),
+                                                         format('Event #%s of this batch has the same event_id and other content.', v_dup));
                 END IF;
                 v_new[i] := false;
                 CONTINUE;
@@ -182,11 +183,7 @@ BEGIN
             IF FOUND THEN
                 IF (v_existing.instance_id, v_existing.event_type, v_existing.event_data, v_existing.metadata)
                    IS DISTINCT FROM (p_instance_id::varchar, v_types[i], v_datas[i], v_metas[i]) THEN
-                    RAISE EXCEPTION 'event #%: event_id % was already used for a different event', i, v_ids[i]
-                        USING ERRCODE = 'ES007',
-                              DETAIL = format('Stored: instance "%s", type "%s", sequence_num %s.',
-                                              v_existing.instance_id, v_existing.event_type, v_existing.sequence_num),
-                              HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+                    PERFORM event_store._event_id_reused(v_ids[i], v_existing, format('event #%s: ', i));
                 END IF;
                 v_new[i] := false;
             END IF;
@@ -227,9 +224,7 @@ BEGIN
         GET DIAGNOSTICS v_written = ROW_COUNT;
         IF v_written <> v_new_count THEN
             -- Another instance stored one of these event ids while we held this instance's lock.
-            RAISE EXCEPTION 'an event_id of this batch was stored concurrently for a different event'
-                USING ERRCODE = 'ES007',
-                      HINT = 'Use new event_ids for new events; reuse an id only to retry the identical event.';
+            PERFORM event_store._event_id_reused(NULL);
         END IF;
     END IF;
 

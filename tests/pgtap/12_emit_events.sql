@@ -79,7 +79,7 @@ SELECT throws_ok($$SELECT event_store.emit_events('batch-PS-1', '[
 SELECT throws_ok($$SELECT event_store.emit_events('batch-PS-1', '[
         {"event_type": "pr_merged", "event_data": {"pr_number": 4}, "event_id": "bbbbbbbb-0000-4000-8000-000000000003"},
         {"event_type": "pr_merged", "event_data": {"pr_number": 5}, "event_id": "bbbbbbbb-0000-4000-8000-000000000003"}]')$$,
-    'ES007', 'event #2: event_id bbbbbbbb-0000-4000-8000-000000000003 is used by event #1 with different content',
+    'ES007', 'event #2: event_id bbbbbbbb-0000-4000-8000-000000000003 was already used for a different event',
     'one id for two different events in a batch is ES007');
 
 SELECT * FROM finish();
