@@ -11,6 +11,8 @@ BEGIN;
  * README said holds nothing but the API. The keyword index keeps working: the index refers to the
  * operator class by oid, and the access method calls support functions without a privilege check.
  * An installation found in another schema (made by the DBA, maybe used by others) is left alone.
+ * The steps are those of extensions/pg_trgm, written twice on purpose: a deploy script could
+ * share them only through a function left behind in the schema.
  */
 DO $$
 DECLARE
