@@ -284,3 +284,34 @@ def test_list_subscriptions_shows_lag_and_the_transaction_holding_the_horizon(ds
         assert len(_poll(conn, "lag")) == 7, "the events after the open transaction's wait for it"
         idle.rollback()
         assert len(_poll(conn, "lag")) == 9
+
+
+def test_a_reset_under_followers_delivers_the_new_stream_and_nothing_deleted(dsn: str) -> None:
+    """delete_events_for_instance while subscriptions follow: a caught-up follower gets exactly the
+    events written after the reset (the stream restarting at 1, in order); one that is behind gets
+    the rest of the other instance's old events and the new ones, never a deleted one, and polling
+    past a checkpoint whose event was deleted works."""
+    _setup(dsn, instances=2, events_each=3)           # 2 x (registered + 3)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SELECT event_store.create_subscription('caught_up')")
+        conn.execute("SELECT event_store.create_subscription('behind')")
+        everything = _poll(conn, "caught_up")
+        conn.execute("SELECT event_store.ack_subscription('caught_up', %s)", (everything[-1][2],))
+        first = _poll(conn, "behind", 1)
+        assert first[0][:2] == ("sub-PS-00", 1), "the feed starts with the first registration"
+        conn.execute("SELECT event_store.ack_subscription('behind', %s)", (first[0][2],))
+
+        assert conn.execute("SELECT event_store.delete_events_for_instance('sub-PS-00')").fetchone()[0] == 4  # type: ignore[index]
+        _emit(conn, 2, 2)                              # sub-PS-00: 1, 2 again; sub-PS-01: 5, 6
+
+        new = _poll(conn, "caught_up")
+        assert [(r[0], r[1]) for r in new] == [("sub-PS-00", 1), ("sub-PS-01", 5), ("sub-PS-00", 2), ("sub-PS-01", 6)]
+        rest = _poll(conn, "behind")
+        stored = set(conn.execute("SELECT cursor FROM event_store.read_all()").fetchall())
+        assert all((r[2],) in stored for r in rest), "nothing deleted is delivered"
+        assert [r[1] for r in rest if r[0] == "sub-PS-01"] == [1, 2, 3, 4, 5, 6]
+        assert [r[1] for r in rest if r[0] == "sub-PS-00"] == [1, 2]
+        conn.execute("SELECT event_store.ack_subscription('behind', %s)", (rest[-1][2],))
+        lag = dict(conn.execute(
+            "SELECT subscription_name, events_behind FROM event_store.list_subscriptions()").fetchall())
+        assert lag == {"caught_up": 4, "behind": 0}
