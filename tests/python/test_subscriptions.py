@@ -305,7 +305,8 @@ def test_a_reset_under_followers_delivers_the_new_stream_and_nothing_deleted(dsn
         _emit(conn, 2, 2)                              # sub-PS-00: 1, 2 again; sub-PS-01: 5, 6
 
         new = _poll(conn, "caught_up")
-        assert [(r[0], r[1]) for r in new] == [("sub-PS-00", 1), ("sub-PS-01", 5), ("sub-PS-00", 2), ("sub-PS-01", 6)]
+        expected = [("sub-PS-00", 1), ("sub-PS-01", 5), ("sub-PS-00", 2), ("sub-PS-01", 6)]
+        assert [(r[0], r[1]) for r in new] == expected
         rest = _poll(conn, "behind")
         stored = set(conn.execute("SELECT cursor FROM event_store.read_all()").fetchall())
         assert all((r[2],) in stored for r in rest), "nothing deleted is delivered"
