@@ -2521,12 +2521,12 @@ ALTER TABLE event_store.snapshots ALTER COLUMN snapshot_id ADD GENERATED ALWAYS 
     CACHE 1
 );
 
-CREATE TABLE event_store.stream_locks (
+CREATE UNLOGGED TABLE event_store.stream_locks (
     instance_id character varying(32) NOT NULL
 )
 WITH (fillfactor='10');
 
-COMMENT ON TABLE event_store.stream_locks IS 'Stream locks: one row per instance, only ever row-locked (FOR UPDATE) by _lock_stream before the instances row; never updated. Owner-only, so no other role can take or hold a stream lock.';
+COMMENT ON TABLE event_store.stream_locks IS 'Stream locks: one row per instance, only ever row-locked (FOR UPDATE) by _lock_stream before the instances row; never updated. Owner-only, so no other role can take or hold a stream lock. Unlogged (no WAL per lock); empty after a crash, refilled by _lock_stream as streams are written.';
 
 CREATE TABLE event_store.subscription_slots (
     subscription_name text NOT NULL,

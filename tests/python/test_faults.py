@@ -68,10 +68,19 @@ def test_crash_under_load_keeps_every_acknowledged_event(private_cluster: Privat
 
     private_cluster.server.start()  # crash recovery
     with psycopg.connect(private_cluster.dsn, autocommit=True) as conn:
+        # the stream-lock rows are unlogged: recovery empties the table, and emits refill it
+        assert conn.execute("SELECT count(*) FROM event_store.stream_locks").fetchone() == (0,)
         # each in-flight emit retried with its event_id is stored exactly once
         for event_id, (instance, data) in in_flight.items():
             conn.execute(EMIT, (instance, data, event_id))
             conn.execute(EMIT, (instance, data, event_id))
+        for instance in INSTANCES:  # and every stream goes on where it was
+            event_id = uuid.uuid4()
+            data = '{"commit_sha": "after", "message": "m"}'
+            row = conn.execute(EMIT, (instance, data, event_id)).fetchone()
+            assert row
+            acked[event_id] = (instance, row[0])
+        assert conn.execute("SELECT count(*) FROM event_store.stream_locks").fetchone() == (len(INSTANCES),)
         stored = {
             row[0]: (row[1], row[2])
             for row in conn.execute(
