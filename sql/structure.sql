@@ -2486,6 +2486,35 @@ $_$;
 
 COMMENT ON FUNCTION event_store.replay_events(p_instance_id text, p_to_sequence_num bigint) IS 'Fold an instance''s events up to and including p_to_sequence_num (NULL = all) into its state; returns (final_state, events_replayed = events read in this call, duration_ms). Starts from the newest usable snapshot. Takes a snapshot automatically when the database setting event_store.snapshot_every = N > 0 (ALTER DATABASE ... SET) and at least N events were read. Errors: ES002 unknown instance, ES006 invalid argument or setting.';
 
+CREATE FUNCTION event_store.wait_for_events(p_after text DEFAULT NULL::text, p_timeout_seconds double precision DEFAULT 10, p_limit integer DEFAULT 1000, p_event_types text[] DEFAULT NULL::text[], p_instance_ids text[] DEFAULT NULL::text[], p_project text DEFAULT NULL::text) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, cursor text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_deadline timestamptz;
+BEGIN
+    IF p_timeout_seconds IS NULL OR NOT (p_timeout_seconds >= 0 AND p_timeout_seconds <= 60) THEN
+        RAISE EXCEPTION 'timeout_seconds must be between 0 and 60, got %', coalesce(p_timeout_seconds::text, 'null')
+            USING ERRCODE = 'ES006', HINT = 'Wait at most a minute per call, and call again to wait longer.';
+    END IF;
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'wait_for_events needs READ COMMITTED, the transaction is %',
+                        pg_catalog.current_setting('transaction_isolation')
+            USING ERRCODE = 'ES006',
+                  HINT = 'A transaction snapshot never shows new events: call it outside the transaction, '
+                         'or use read_all.';
+    END IF;
+    v_deadline := pg_catalog.clock_timestamp() + p_timeout_seconds * interval '1 second';
+    LOOP
+        RETURN QUERY SELECT * FROM event_store.read_all(p_after, p_limit, p_event_types, p_instance_ids, p_project);
+        EXIT WHEN FOUND OR pg_catalog.clock_timestamp() >= v_deadline;
+        PERFORM pg_catalog.pg_sleep(0.005);
+    END LOOP;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.wait_for_events(p_after text, p_timeout_seconds double precision, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text) IS 'read_all that waits: the next committed events after the cursor p_after (NULL = from the beginning), as soon as there are any, or no rows after p_timeout_seconds (0-60, default 10). Same rows, order, filters and cursors as read_all; pass the last row''s cursor to wait again. Costs writers nothing (no NOTIFY): the waiting call re-reads every 5 ms. Errors: as read_all; ES006 timeout out of range or a REPEATABLE READ / SERIALIZABLE transaction.';
+
 CREATE AGGREGATE event_store.fold_state(event_store.events) (
     SFUNC = array_append,
     STYPE = event_store.events[],
@@ -2793,6 +2822,9 @@ GRANT ALL ON FUNCTION event_store.register_instance(p_instance_id text, p_instan
 
 REVOKE ALL ON FUNCTION event_store.replay_events(p_instance_id text, p_to_sequence_num bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.replay_events(p_instance_id text, p_to_sequence_num bigint) TO event_store_reader;
+
+REVOKE ALL ON FUNCTION event_store.wait_for_events(p_after text, p_timeout_seconds double precision, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.wait_for_events(p_after text, p_timeout_seconds double precision, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text) TO event_store_reader;
 
 REVOKE ALL ON FUNCTION event_store.fold_state(event_store.events) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.fold_state(event_store.events) TO event_store_reader;

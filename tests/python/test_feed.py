@@ -153,3 +153,38 @@ def test_read_all_never_skips_never_repeats_keeps_instance_order(dsn: str) -> No
     missing, repeated = len(set(committed) - set(by_xid)), len(by_xid) - len(set(by_xid))
     print(f"(transaction_id, global_position) order: {missing} missing, {repeated} repeated")
     assert _out_of_order(by_xid) > 0, "the load did not produce a two-instance reorder"
+
+
+def test_wait_for_events_wakes_up_on_a_commit_and_times_out_otherwise(dsn: str) -> None:
+    """wait_for_events blocks until another session commits an event after the cursor, then returns
+    it (long before its timeout); with nothing new it returns no rows after the timeout; in a
+    REPEATABLE READ transaction, which could never see a new event, it is ES006."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SELECT event_store.register_instance('wake-PS-1', 'PS', 'wake')")
+        (last,) = conn.execute("SELECT cursor FROM event_store.read_all(NULL, 10000)").fetchall()[-1]
+        started = time.monotonic()
+        assert conn.execute("SELECT * FROM event_store.wait_for_events(%s, 0.3)", (last,)).fetchall() == []
+        assert time.monotonic() - started >= 0.3
+
+        def emit_later() -> None:
+            time.sleep(0.5)
+            with psycopg.connect(dsn, autocommit=True) as writer:
+                writer.execute("SELECT event_store.emit_event('wake-PS-1', 'task_spawned',"
+                               " '{\"task_id\": \"T-1\", \"task_type\": \"x\"}')")
+
+        thread = threading.Thread(target=emit_later)
+        started = time.monotonic()
+        thread.start()
+        rows = conn.execute(
+            "SELECT instance_id, sequence_num FROM event_store.wait_for_events(%s, 30)", (last,)
+        ).fetchall()
+        waited = time.monotonic() - started
+        thread.join()
+        assert rows == [("wake-PS-1", 2)]
+        assert 0.5 <= waited < 10, f"woke up after {waited:.3f} s, not at the commit"
+
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        with pytest.raises(psycopg.Error) as refused:
+            conn.execute("SELECT * FROM event_store.wait_for_events(%s, 1)", (last,))
+        assert refused.value.sqlstate == "ES006"
+        conn.execute("ROLLBACK")
