@@ -114,8 +114,10 @@ test-python: db
 
 bench: bench-write bench-read bench-python
 
+# emit_event against a bare INSERT, then against the v0.3.0 write path (one interleaved run each).
 bench-write: db
 	bash tests/bench/write_bench.sh
+	bash tests/bench/write_compare.sh
 
 bench-read: db
 	$(PY) tests/bench/read_bench.py

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Stream-lock comparison: emit_event at two commits side by side, interleaved in one run.
-# Deploys the plan of BASE_REF (default: the parent commit of the stream-lock change) into
-# es_bench_base and the worktree's plan into es_bench_head, runs the same pgbench scripts on both
-# in alternating rounds (100 instances and one hot instance, 16 clients), proves the hot stream
-# gap-free in both, and prints a markdown table plus head/base ratios.
+# Write-path comparison: emit_event at two commits side by side, interleaved in one run.
+# Deploys the plan of BASE_REF (default f0df87b, the v0.3.0 write path: advisory stream lock, no
+# feed key, no input limits) into es_bench_base and the worktree's plan into es_bench_head, runs
+# the same pgbench scripts on both in alternating rounds (100 instances at 1 and 16 clients, one
+# hot instance at 16), proves the hot stream gap-free in both, and prints a markdown table plus
+# head/base ratios.
 # Usage: tests/bench/write_compare.sh [seconds-per-run] [rounds]   (BASE_REF=<commit> to choose)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,17 +29,18 @@ run() {  # variant name script clients
     tps=$(grep -oP 'tps = \K[0-9.]+' <<<"$out" | head -1)
     read -r p50 p99 < <(cat "$WORK"/pgbench_log.* | awk '{print $3}' | sort -n |
         awk '{a[NR]=$1} END {printf "%.2f %.2f\n", a[int(NR*0.50)]/1000, a[int(NR*0.99)]/1000}')
-    printf '| %s | %s | %s | %.0f | %s | %s |\n' "$v ($( [ "$v" = base ] && echo "$BASE_REF advisory" || echo "$(git rev-parse --short HEAD) row lock"))" "$name" "$clients" "$tps" "$p50" "$p99"
-    echo "$v|$name|$tps|$p99" >>"$WORK/summary"
+    printf '| %s | %s | %s | %.0f | %s | %s |\n' "$v ($( [ "$v" = base ] && echo "$BASE_REF" || git rev-parse --short HEAD))" "$name" "$clients" "$tps" "$p50" "$p99"
+    echo "$v|$name, $clients clients|$tps|$p99" >>"$WORK/summary"
 }
 
-echo "Stream-lock comparison: ${SECONDS_PER_RUN}s per run, ${ROUNDS} rounds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Write-path comparison: ${SECONDS_PER_RUN}s per run, ${ROUNDS} rounds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| variant | workload | clients | events/s | p50 ms | p99 ms |"
 echo "|---|---|---|---|---|---|"
 for round in $(seq "$ROUNDS"); do
     for v in base head; do
         [ $((round % 2)) = 0 ] && v=$([ "$v" = base ] && echo head || echo base)   # alternate who goes first
+        run "$v" "100 instances" sql/bench/write_emit.pgbench 1
         run "$v" "100 instances" sql/bench/write_emit.pgbench 16
         run "$v" "1 hot instance" sql/bench/write_emit_hot.pgbench 16
     done
