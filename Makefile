@@ -29,6 +29,7 @@ deps:
 	[ -n "$$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || missing="$$missing postgresql-15"; \
 	ls /usr/share/postgresql/*/extension/pgtap.control >/dev/null 2>&1 || missing="$$missing postgresql-15-pgtap"; \
 	ls /usr/lib/postgresql/*/lib/pg_cron.so >/dev/null 2>&1 || missing="$$missing postgresql-15-cron"; \
+	ls /usr/share/postgresql/*/extension/plproxy.control >/dev/null 2>&1 || missing="$$missing postgresql-15-plproxy"; \
 	command -v pgbench >/dev/null || missing="$$missing postgresql-contrib"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
