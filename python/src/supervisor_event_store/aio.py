@@ -1,5 +1,11 @@
 """``AsyncEventStore``: the asyncio client, with the same methods as ``EventStore``.
 
+Each method repeats ``EventStore``'s signature and body with ``await``, on purpose: Python cannot
+type one body as both ``R`` and ``Awaitable[R]``, and each client reads on its own. Tests keep the
+two in step (``test_sync_and_async_clients_have_the_same_methods``, and each method's parameters
+against its SQL call); what is more than a call (``query_events``' two steps) lives once, in
+``_sql``.
+
 async with AsyncEventStore() as store:
     await store.emit_event("odin-PS-8f4a2b", "epic_started", {"epic_id": "E-1"})
 """
@@ -100,6 +106,7 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
             await asyncio.sleep(delay)
 
     # --- write side ----------------------------------------------------------------------------
+    # Arguments by name, one per line, alike on purpose: see EventStore.
 
     async def emit_event(
         self,
