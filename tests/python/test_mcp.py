@@ -15,7 +15,7 @@ from mcp.types import CallToolResult, TextResourceContents
 
 from conftest import PrivateCluster, rows, text_of
 from supervisor_event_store import AsyncEventStore
-from supervisor_event_store.mcp import tools
+from supervisor_event_store.mcp import registry
 from supervisor_event_store.mcp.server import EMIT_TOOL, create_server
 
 pytestmark = pytest.mark.anyio
@@ -77,8 +77,8 @@ async def register(client: Client, instance_id: str = ODIN) -> dict[str, Any]:
 
 async def test_each_tool_runs_the_client_method_of_its_name() -> None:
     """Tool name = AsyncEventStore method = SQL function (the client's tests check the last)."""
-    assert set(tools.TOOLS) == TOOLS
-    for name, tool in tools.TOOLS.items():
+    assert set(registry.TOOLS) == TOOLS
+    for name, tool in registry.TOOLS.items():
         assert inspect.iscoroutinefunction(getattr(AsyncEventStore, name)), name
         assert f"store_of(ctx).{name}(" in inspect.getsource(inspect.unwrap(tool.fn)), name
 

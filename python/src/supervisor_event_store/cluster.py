@@ -809,7 +809,7 @@ def main(argv: list[str] | None = None) -> int:
     """This file run stand-alone: ``python3 cluster.py ACTION`` is ``event-store db ACTION``."""
     common = argparse.ArgumentParser(add_help=False)
     add_global_options(common, argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(prog="python3 cluster.py", description="event-store db, before the venv exists: " + __doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description="The commands of `event-store db`, run before the venv exists.")
     add_global_options(parser, None)
     parser.set_defaults(json=False)
     add_db_commands(parser, [common])

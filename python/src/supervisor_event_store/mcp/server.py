@@ -23,7 +23,8 @@ from ..aio import AsyncEventStore
 from ..cluster import resolve_dsn
 from ..errors import EventStoreError, InstanceNotFoundForEventError, translate_errors
 from .event_types import TYPES_FALLBACK, load_event_types
-from .tools import EMIT_TOOL, TOOLS, ServerState, ToolContext, store_of, tool_error_text
+from .registry import TOOLS, ServerState, ToolContext, store_of, tool_error_text
+from .tools import EMIT_TOOL  # importing tools.py registers every tool
 
 SERVER_NAME = "supervisor-event-store"
 STATE_URI = "event-store://instances/{instance_id}/state"
