@@ -8,7 +8,7 @@ PYTHON       ?= python3
 VENV         := .venv
 PY           := $(VENV)/bin/python
 # The cluster module is standard library only: it runs before the venv exists (and stops the
-# cluster even when the venv is broken).
+# cluster even when the venv is broken); `$(CLUSTER) ACTION` is `event-store db ACTION`.
 CLUSTER      := $(PYTHON) python/src/supervisor_event_store/cluster.py
 TEST_DB      ?= event_store_test
 DUMP_SCHEMA  := bash tests/dump_schema.sh

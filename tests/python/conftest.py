@@ -1,4 +1,5 @@
-"""Test databases on the real server: deploy once into a template, copy it for each test.
+"""Test databases on the real server: deploy once into a template, copy it for each test (the
+client's, the CLI's and the MCP server's tests alike).
 
 The server is the one the package resolves (DATABASE_URL, else PG*, else the project-local
 cluster, which is started when needed). Every database made here is named ``es_py_<pid>_...`` and
@@ -16,12 +17,14 @@ import shutil
 import socket
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
 import psycopg
 import pytest
+from mcp.types import CallToolResult, TextContent
 from psycopg import sql
 
 from supervisor_event_store import AsyncEventStore, EventStore, cluster
@@ -230,3 +233,24 @@ def private_cluster() -> Iterator[PrivateCluster]:
         yield pg
     finally:
         pg.remove()
+
+
+def rows(dsn: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Read the database directly, to check what a tool says against what is stored."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def text_of(result: CallToolResult) -> str:
+    """The readable text of an MCP tool result."""
+    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+
+
+def wait_for_port(port: int, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
+import re
+import textwrap
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -23,8 +27,10 @@ from supervisor_event_store import (
     ReplayResult,
     StaleInstance,
     TypeCount,
+    _sql,
 )
 
+STRUCTURE = Path(__file__).resolve().parents[2] / "sql" / "structure.sql"
 SESSION: list[dict[str, Any]] = [
     {"event_type": "epic_started", "event_data": {"epic_id": "E-1", "feature_name": "login"}},
     {"event_type": "test_started", "event_data": {"test_suite": "unit"}},
@@ -51,6 +57,84 @@ def test_sync_and_async_clients_have_the_same_methods() -> None:
     assert sync.keys() == asynchronous.keys()
     assert sync == asynchronous
     assert all(inspect.iscoroutinefunction(getattr(AsyncEventStore, name)) for name in asynchronous)
+
+
+def _deployed_arguments(function: str) -> list[str]:
+    """The IN parameter names of ``event_store.<function>`` in sql/structure.sql (the deployed schema)."""
+    text = STRUCTURE.read_text(encoding="utf-8")
+    heads = [m.end() for m in re.finditer(rf"^CREATE FUNCTION event_store\.{function}\(", text, re.MULTILINE)]
+    assert len(heads) == 1, f"event_store.{function} is defined {len(heads)} times in {STRUCTURE.name}"
+    depth, quoted, current, arguments = 1, False, "", []
+    for char in text[heads[0] :]:
+        if char == "'":
+            quoted = not quoted
+        elif not quoted and char in "()":
+            depth += 1 if char == "(" else -1
+            if depth == 0:
+                break
+        if not quoted and depth == 1 and char == ",":
+            arguments.append(current)
+            current = ""
+        else:
+            current += char
+    arguments.append(current)
+    words = [argument.split() for argument in arguments if argument.strip()]
+    return [w[1] if w[0] in ("IN", "VARIADIC") else w[0] for w in words if w[0] not in ("OUT", "INOUT")]
+
+
+SQL_CALLS = {name: call for name, call in vars(_sql).items() if isinstance(call, _sql.Call)}
+
+
+@pytest.mark.parametrize("constant", sorted(SQL_CALLS))
+def test_each_sql_call_passes_the_deployed_functions_parameters_by_name(constant: str) -> None:
+    call = SQL_CALLS[constant]
+    assert constant == call.name.upper()
+    pairs = re.findall(r"(\w+)\s*=>\s*%\((\w+)\)s", call.sql)
+    assert all(parameter == f"p_{placeholder}" for parameter, placeholder in pairs), pairs
+    assert [parameter for parameter, _ in pairs] == _deployed_arguments(call.name)
+    assert set(call.jsonb) <= call.types.keys()
+
+
+def _sql_call_in(method: Any) -> tuple[str, dict[str, ast.expr]]:
+    """The one ``_sql.NAME`` a client method runs, and the keyword arguments it passes to it."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        for target in (node.func, *node.args[:1]):
+            if isinstance(target, ast.Attribute) and getattr(target.value, "id", None) == "_sql":
+                found.append((target.attr, {k.arg: k.value for k in node.keywords if k.arg}))
+    assert len(found) == 1, f"{method.__qualname__} runs {len(found)} _sql calls"
+    return found[0]
+
+
+CLIENT_METHODS = [
+    (cls, name)
+    for cls in (EventStore, AsyncEventStore)
+    for name, _ in inspect.getmembers(cls, inspect.isfunction)
+    if not name.startswith("_") and name not in ("open", "close")
+]
+
+
+@pytest.mark.parametrize(
+    ("cls", "name"), CLIENT_METHODS, ids=[f"{cls.__name__}.{name}" for cls, name in CLIENT_METHODS]
+)
+def test_each_client_method_passes_its_parameters_to_the_sql_function_of_its_name(
+    cls: type[Any], name: str
+) -> None:
+    """Method name = SQL function name; its parameters = the call's placeholders = the deployed
+    function's parameters (without ``p_``), each passed under its own name."""
+    method = getattr(cls, name)
+    parameters = [p for p in inspect.signature(method).parameters if p != "self"]
+    target, keywords = _sql_call_in(method)
+    call = SQL_CALLS[target.upper()]
+    assert call.name == name
+    assert list(keywords) == parameters
+    for keyword, value in keywords.items():
+        assert keyword in {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}, keyword
+    assert set(parameters) == call.types.keys()
+    assert [f"p_{p}" for p in parameters] == _deployed_arguments(name)
 
 
 # --- write side ----------------------------------------------------------------------------------

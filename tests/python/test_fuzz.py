@@ -22,14 +22,10 @@ from hypothesis import strategies as st
 from mcp import Client
 from mcp.types import CallToolResult
 
+from conftest import text_of
 from supervisor_event_store import EventStore
 from supervisor_event_store.errors import EventStoreError
 from supervisor_event_store.mcp.server import EMIT_TOOL, create_server
-
-pytest.register_assert_rewrite("mcp_conftest")
-from mcp_conftest import text_of  # noqa: E402
-
-pytest_plugins = ["mcp_conftest"]
 
 FUZZ = settings(
     max_examples=100,
@@ -275,7 +271,7 @@ def refused_by_us(result: CallToolResult) -> bool:
     keyword=st.none() | TEXT,
 )
 async def test_mcp_tools(
-    mcp_dsn: str,
+    dsn: str,
     instance_id: str,
     event_type: str,
     data: dict[str, Any],
@@ -284,32 +280,32 @@ async def test_mcp_tools(
     limit: int,
     keyword: str | None,
 ) -> None:
-    with psycopg.connect(mcp_dsn, autocommit=True) as conn:
+    with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("SELECT event_store.register_instance(%s, 'PS', 'fuzz')", (ODIN,))
         before = count(conn)
     arguments: dict[str, Any] = {"instance_id": instance_id, "event_type": event_type, "event_data": data}
     arguments |= {"metadata": metadata} if metadata is not None else {}
     arguments |= {"event_id": event_id} if event_id is not None else {}
-    async with Client(create_server(mcp_dsn, timeout=3), cache=None) as client:
+    async with Client(create_server(dsn, timeout=3), cache=None) as client:
         result = await client.call_tool(EMIT_TOOL, arguments)
         note("refused" if result.is_error else "stored")
         if result.is_error:
             assert refused_by_us(result), text_of(result)
-            with psycopg.connect(mcp_dsn, autocommit=True) as conn:
+            with psycopg.connect(dsn, autocommit=True) as conn:
                 assert count(conn) == before
         else:
             assert isinstance(result.structured_content, dict)
             found = await client.call_tool(
-                "mcp_meta_get_event_by_id", {"event_id": result.structured_content["event_id"]}
+                "get_event_by_id", {"event_id": result.structured_content["event_id"]}
             )
             assert not found.is_error, text_of(found)
             assert isinstance(found.structured_content, dict)
             assert same_json(found.structured_content["event"]["event_data"], data)
         filters = {"keyword": keyword} if keyword else None
         for tool, args in (
-            ("mcp_meta_query_events", {"instance_id": instance_id, "limit": limit, "filters": filters}),
-            ("mcp_meta_get_latest_events", {"instance_id": instance_id, "limit": limit}),
-            ("mcp_meta_replay_events", {"instance_id": instance_id}),
+            ("query_events", {"instance_id": instance_id, "limit": limit, "filters": filters}),
+            ("get_latest_events", {"instance_id": instance_id, "limit": limit}),
+            ("replay_events", {"instance_id": instance_id}),
         ):
             answer = await client.call_tool(tool, args)
             assert not answer.is_error or refused_by_us(answer), text_of(answer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -12,27 +13,26 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp.types import CallToolResult, TextResourceContents
 
+from conftest import PrivateCluster, rows, text_of
+from supervisor_event_store import AsyncEventStore
+from supervisor_event_store.mcp import registry
 from supervisor_event_store.mcp.server import EMIT_TOOL, create_server
 
-pytest.register_assert_rewrite("mcp_conftest")
-from mcp_conftest import PrivateCluster, rows, text_of  # noqa: E402
-
 pytestmark = pytest.mark.anyio
-pytest_plugins = ["mcp_conftest"]
 
 TOOLS = {
-    "mcp_meta_emit_event",
-    "mcp_meta_query_events",
-    "mcp_meta_replay_events",
-    "mcp_meta_list_event_types",
-    "mcp_meta_get_event_aggregates",
-    "mcp_meta_get_latest_events",
-    "mcp_meta_register_instance",
-    "mcp_meta_heartbeat",
-    "mcp_meta_get_event_by_id",
-    "mcp_meta_list_instances",
+    "emit_event",
+    "query_events",
+    "replay_events",
+    "list_event_types",
+    "aggregate_events_by_type",
+    "get_latest_events",
+    "register_instance",
+    "heartbeat",
+    "get_event_by_id",
+    "list_instances",
 }
-READ_ONLY = TOOLS - {"mcp_meta_emit_event", "mcp_meta_register_instance", "mcp_meta_heartbeat"}
+READ_ONLY = TOOLS - {"emit_event", "register_instance", "heartbeat"}
 ODIN = "odin-PS-8f4a2b"
 
 
@@ -42,8 +42,8 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-async def client(mcp_dsn: str) -> AsyncIterator[Client]:
-    async with Client(create_server(mcp_dsn, timeout=3), cache=None) as connected:
+async def client(dsn: str) -> AsyncIterator[Client]:
+    async with Client(create_server(dsn, timeout=3), cache=None) as connected:
         yield connected
 
 
@@ -71,8 +71,16 @@ async def fail(client: Client, tool: str, **arguments: Any) -> str:
 
 async def register(client: Client, instance_id: str = ODIN) -> dict[str, Any]:
     return await call(
-        client, "mcp_meta_register_instance", instance_id=instance_id, instance_type="PS", project="odin"
+        client, "register_instance", instance_id=instance_id, instance_type="PS", project="odin"
     )
+
+
+async def test_each_tool_runs_the_client_method_of_its_name() -> None:
+    """Tool name = AsyncEventStore method = SQL function (the client's tests check the last)."""
+    assert set(registry.TOOLS) == TOOLS
+    for name, tool in registry.TOOLS.items():
+        assert inspect.iscoroutinefunction(getattr(AsyncEventStore, name)), name
+        assert f"store_of(ctx).{name}(" in inspect.getsource(inspect.unwrap(tool.fn)), name
 
 
 async def test_tools_are_listed_with_descriptions_and_schemas(client: Client) -> None:
@@ -88,32 +96,32 @@ async def test_tools_are_listed_with_descriptions_and_schemas(client: Client) ->
             assert schema.get("description"), f"{name}.{field} has no description"
         assert tool.annotations is not None
         assert tool.annotations.read_only_hint is (name in READ_ONLY), name
-    limit = tools["mcp_meta_query_events"].input_schema["properties"]["limit"]
+    limit = tools["query_events"].input_schema["properties"]["limit"]
     assert (limit["minimum"], limit["maximum"]) == (1, 1000)
-    assert tools["mcp_meta_emit_event"].input_schema["required"] == [
+    assert tools["emit_event"].input_schema["required"] == [
         "instance_id",
         "event_type",
         "event_data",
     ]
 
 
-async def test_emit_description_lists_the_event_types_from_the_database(client: Client, mcp_dsn: str) -> None:
+async def test_emit_description_lists_the_event_types_from_the_database(client: Client, dsn: str) -> None:
     emit = next(t for t in (await client.list_tools()).tools if t.name == EMIT_TOOL)
     assert emit.description is not None
-    for (event_type,) in rows(mcp_dsn, "SELECT event_type FROM event_store.event_types"):
+    for (event_type,) in rows(dsn, "SELECT event_type FROM event_store.event_types"):
         assert f"- {event_type} [" in emit.description
     assert "- epic_failed [epic]: epic_id (string), reason (string)" in emit.description
     assert "- instance_registered [instance]: instance_type (PS|MS), project (string)" in emit.description
     assert "could not be read" not in emit.description
 
 
-async def test_a_supervisor_session(client: Client, mcp_dsn: str) -> None:
+async def test_a_supervisor_session(client: Client, dsn: str) -> None:
     instance = await register(client)
     assert (instance["instance_id"], instance["status"], instance["last_sequence_num"]) == (ODIN, "active", 1)
 
     emitted = await call(
         client,
-        "mcp_meta_emit_event",
+        "emit_event",
         instance_id=ODIN,
         event_type="epic_started",
         event_data={"epic_id": "E-1", "feature_name": "login"},
@@ -121,35 +129,35 @@ async def test_a_supervisor_session(client: Client, mcp_dsn: str) -> None:
         expected_sequence=1,
     )
     stored = rows(
-        mcp_dsn,
+        dsn,
         "SELECT sequence_num, event_type, event_data, metadata FROM event_store.events WHERE event_id = %s",
         emitted["event_id"],
     )
     assert stored == [(2, "epic_started", {"epic_id": "E-1", "feature_name": "login"}, {"agent": "claude"})]
     assert emitted["sequence_num"] == 2
 
-    beat = await call(client, "mcp_meta_heartbeat", instance_id=ODIN, context_percent=42.5)
+    beat = await call(client, "heartbeat", instance_id=ODIN, context_percent=42.5)
     assert beat["sequence_num"] == 3
     await call(
         client,
-        "mcp_meta_emit_event",
+        "emit_event",
         instance_id=ODIN,
         event_type="test_failed",
         event_data={"test_suite": "auth"},
     )
 
-    found = await call(client, "mcp_meta_get_event_by_id", event_id=emitted["event_id"])
+    found = await call(client, "get_event_by_id", event_id=emitted["event_id"])
     assert found["event"]["event_type"] == "epic_started"
     assert found["event"]["event_data"] == {"epic_id": "E-1", "feature_name": "login"}
-    missing = await call(client, "mcp_meta_get_event_by_id", event_id=str(uuid.uuid4()))
+    missing = await call(client, "get_event_by_id", event_id=str(uuid.uuid4()))
     assert missing == {"event": None}
 
-    latest = await call(client, "mcp_meta_get_latest_events", instance_id=ODIN, limit=2)
+    latest = await call(client, "get_latest_events", instance_id=ODIN, limit=2)
     assert [e["sequence_num"] for e in latest["events"]] == [4, 3]
 
     page = await call(
         client,
-        "mcp_meta_query_events",
+        "query_events",
         instance_id=ODIN,
         filters={"event_type": ["epic_started", "test_failed"]},
         limit=1,
@@ -157,26 +165,26 @@ async def test_a_supervisor_session(client: Client, mcp_dsn: str) -> None:
     assert (page["total_count"], page["has_more"]) == (2, True)
     assert [e["event_type"] for e in page["events"]] == ["epic_started"]
     one_type = await call(
-        client, "mcp_meta_query_events", filters={"event_type": "test_failed", "keyword": "AUTH"}
+        client, "query_events", filters={"event_type": "test_failed", "keyword": "AUTH"}
     )
     assert [e["sequence_num"] for e in one_type["events"]] == [4]
-    after = await call(client, "mcp_meta_query_events", instance_id=ODIN, after_sequence=2)
+    after = await call(client, "query_events", instance_id=ODIN, after_sequence=2)
     assert [e["sequence_num"] for e in after["events"]] == [3, 4]
 
-    counts = await call(client, "mcp_meta_get_event_aggregates", instance_id=ODIN)
+    counts = await call(client, "aggregate_events_by_type", instance_id=ODIN)
     by_type = {c["event_type"]: c["event_count"] for c in counts["counts"]}
     assert by_type == dict(
-        rows(mcp_dsn, "SELECT event_type, count(*)::int FROM event_store.events GROUP BY event_type")
+        rows(dsn, "SELECT event_type, count(*)::int FROM event_store.events GROUP BY event_type")
     )
 
-    replay = await call(client, "mcp_meta_replay_events", instance_id=ODIN)
+    replay = await call(client, "replay_events", instance_id=ODIN)
     assert replay["events_replayed"] == 4
     assert replay["final_state"]["current_epic"]["epic_id"] == "E-1"
     assert replay["final_state"]["tests"]["failed"] == 1
-    partial = await call(client, "mcp_meta_replay_events", instance_id=ODIN, to_sequence_num=1)
+    partial = await call(client, "replay_events", instance_id=ODIN, to_sequence_num=1)
     assert partial["events_replayed"] == 1
 
-    instances = await call(client, "mcp_meta_list_instances", status="active")
+    instances = await call(client, "list_instances", status="active")
     assert [(i["instance_id"], i["last_sequence_num"]) for i in instances["instances"]] == [(ODIN, 4)]
 
     state = await client.read_resource(f"event-store://instances/{ODIN}/state")
@@ -185,12 +193,12 @@ async def test_a_supervisor_session(client: Client, mcp_dsn: str) -> None:
     assert json.loads(content.text) == replay["final_state"]
 
 
-async def test_list_event_types(client: Client, mcp_dsn: str) -> None:
-    everything = await call(client, "mcp_meta_list_event_types")
+async def test_list_event_types(client: Client, dsn: str) -> None:
+    everything = await call(client, "list_event_types")
     assert (
-        len(everything["event_types"]) == rows(mcp_dsn, "SELECT count(*) FROM event_store.event_types")[0][0]
+        len(everything["event_types"]) == rows(dsn, "SELECT count(*) FROM event_store.event_types")[0][0]
     )
-    testing = await call(client, "mcp_meta_list_event_types", category="testing")
+    testing = await call(client, "list_event_types", category="testing")
     assert {t["event_type"] for t in testing["event_types"]} == {
         "test_started",
         "test_passed",
@@ -229,9 +237,9 @@ async def test_database_errors_reach_the_agent_with_code_and_hint(client: Client
     reused = await fail(client, EMIT_TOOL, **emit_args(event_id=event_id, event_data={"epic_id": "F"}))
     assert "[ES007]" in reused
 
-    assert "[ES001]" in await fail(client, "mcp_meta_query_events", filters={"event_type": "tset_failed"})
-    assert "[ES002]" in await fail(client, "mcp_meta_replay_events", instance_id="nobody")
-    assert "[ES002]" in await fail(client, "mcp_meta_heartbeat", instance_id="nobody")
+    assert "[ES001]" in await fail(client, "query_events", filters={"event_type": "tset_failed"})
+    assert "[ES002]" in await fail(client, "replay_events", instance_id="nobody")
+    assert "[ES002]" in await fail(client, "heartbeat", instance_id="nobody")
     with pytest.raises(MCPError, match="ES002"):
         await client.read_resource("event-store://instances/nobody/state")
 
@@ -251,21 +259,21 @@ async def test_database_errors_reach_the_agent_with_code_and_hint(client: Client
             {"instance_id": ODIN, "event_type": "x", "event_data": {}, "event_id": "nope"},
             "event_id",
         ),
-        ("mcp_meta_query_events", {"limit": 1001}, "limit"),
-        ("mcp_meta_query_events", {"offset": -1}, "offset"),
-        ("mcp_meta_query_events", {"filters": {"start_date": "yesterday"}}, "start_date"),
-        ("mcp_meta_get_latest_events", {"instance_id": ODIN, "limit": 0}, "limit"),
-        ("mcp_meta_replay_events", {"instance_id": ODIN, "to_sequence_num": -1}, "to_sequence_num"),
+        ("query_events", {"limit": 1001}, "limit"),
+        ("query_events", {"offset": -1}, "offset"),
+        ("query_events", {"filters": {"start_date": "yesterday"}}, "start_date"),
+        ("get_latest_events", {"instance_id": ODIN, "limit": 0}, "limit"),
+        ("replay_events", {"instance_id": ODIN, "to_sequence_num": -1}, "to_sequence_num"),
         (
-            "mcp_meta_register_instance",
+            "register_instance",
             {"instance_id": ODIN, "instance_type": "XX", "project": "p"},
             "instance_type",
         ),
-        ("mcp_meta_heartbeat", {"instance_id": ODIN, "context_percent": 101}, "context_percent"),
-        ("mcp_meta_get_event_by_id", {}, "event_id"),
-        ("mcp_meta_get_event_aggregates", {"instance_id": "x" * 33}, "instance_id"),
-        ("mcp_meta_list_event_types", {"category": ""}, "category"),
-        ("mcp_meta_list_instances", {"status": "gone"}, "status"),
+        ("heartbeat", {"instance_id": ODIN, "context_percent": 101}, "context_percent"),
+        ("get_event_by_id", {}, "event_id"),
+        ("aggregate_events_by_type", {"instance_id": "x" * 33}, "instance_id"),
+        ("list_event_types", {"category": ""}, "category"),
+        ("list_instances", {"status": "gone"}, "status"),
     ],
 )
 async def test_invalid_input_is_a_tool_error_naming_the_field(
@@ -279,8 +287,8 @@ async def test_database_down_then_up(private_cluster: PrivateCluster) -> None:
     async with Client(create_server(private_cluster.dsn, timeout=1.5), cache=None) as client:
         emit = next(t for t in (await client.list_tools()).tools if t.name == EMIT_TOOL)
         assert emit.description
-        assert "mcp_meta_list_event_types" in emit.description
-        down = await fail(client, "mcp_meta_list_instances")
+        assert "list_event_types" in emit.description
+        down = await fail(client, "list_instances")
         assert f"127.0.0.1:{private_cluster.port}" in down
         assert "reconnects by itself" in down
 
@@ -288,8 +296,8 @@ async def test_database_down_then_up(private_cluster: PrivateCluster) -> None:
         await register(client)
         private_cluster.stop()
         assert f"127.0.0.1:{private_cluster.port}" in await fail(
-            client, "mcp_meta_heartbeat", instance_id=ODIN
+            client, "heartbeat", instance_id=ODIN
         )
 
         private_cluster.start()
-        assert (await call(client, "mcp_meta_heartbeat", instance_id=ODIN))["sequence_num"] == 2
+        assert (await call(client, "heartbeat", instance_id=ODIN))["sequence_num"] == 2

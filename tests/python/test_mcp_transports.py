@@ -12,11 +12,9 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult
 
-pytest.register_assert_rewrite("mcp_conftest")
-from mcp_conftest import free_port, rows, text_of, wait_for_port  # noqa: E402
+from conftest import free_port, rows, text_of, wait_for_port
 
 pytestmark = pytest.mark.anyio
-pytest_plugins = ["mcp_conftest"]
 
 EVENT_STORE = str(Path(sys.executable).with_name("event-store"))
 ODIN = "odin-PS-8f4a2b"
@@ -30,16 +28,16 @@ def anyio_backend() -> str:
 async def agent_session(client: Client, dsn: str) -> None:
     """What an agent does first: list tools, register, make a typo, emit, look back."""
     names = {tool.name for tool in (await client.list_tools()).tools}
-    assert {"mcp_meta_emit_event", "mcp_meta_query_events", "mcp_meta_replay_events"} <= names
+    assert {"emit_event", "query_events", "replay_events"} <= names
 
     registered = await client.call_tool(
-        "mcp_meta_register_instance", {"instance_id": ODIN, "instance_type": "PS", "project": "odin"}
+        "register_instance", {"instance_id": ODIN, "instance_type": "PS", "project": "odin"}
     )
     assert isinstance(registered, CallToolResult)
     assert not registered.is_error, text_of(registered)
 
     typo = await client.call_tool(
-        "mcp_meta_emit_event",
+        "emit_event",
         {"instance_id": ODIN, "event_type": "epic_strated", "event_data": {"epic_id": "E-1"}},
     )
     assert isinstance(typo, CallToolResult)
@@ -48,7 +46,7 @@ async def agent_session(client: Client, dsn: str) -> None:
     assert "epic_started" in text_of(typo)
 
     emitted = await client.call_tool(
-        "mcp_meta_emit_event",
+        "emit_event",
         {"instance_id": ODIN, "event_type": "epic_started", "event_data": {"epic_id": "E-1"}},
     )
     assert isinstance(emitted, CallToolResult)
@@ -59,7 +57,7 @@ async def agent_session(client: Client, dsn: str) -> None:
     )
     assert stored == [(emitted.structured_content["event_id"], 2)]
 
-    latest = await client.call_tool("mcp_meta_get_latest_events", {"instance_id": ODIN, "limit": 5})
+    latest = await client.call_tool("get_latest_events", {"instance_id": ODIN, "limit": 5})
     assert isinstance(latest, CallToolResult)
     assert isinstance(latest.structured_content, dict)
     assert [e["event_type"] for e in latest.structured_content["events"]] == [
@@ -68,19 +66,26 @@ async def agent_session(client: Client, dsn: str) -> None:
     ]
 
 
-async def test_stdio_subprocess(mcp_dsn: str) -> None:
-    params = StdioServerParameters(command=EVENT_STORE, args=["mcp"], env={"DATABASE_URL": mcp_dsn})
+async def test_stdio_subprocess(dsn: str) -> None:
+    params = StdioServerParameters(command=EVENT_STORE, args=["mcp"], env={"DATABASE_URL": dsn})
     async with Client(params, cache=None) as client:
-        await agent_session(client, mcp_dsn)
+        await agent_session(client, dsn)
+
+
+async def test_stdio_subprocess_given_the_dsn_as_an_argument(dsn: str) -> None:
+    """No DATABASE_URL in the server's environment: ``--dsn`` alone picks the database."""
+    params = StdioServerParameters(command=EVENT_STORE, args=["mcp", "--dsn", dsn])
+    async with Client(params, cache=None) as client:
+        await agent_session(client, dsn)
 
 
 @pytest.fixture
-def http_server(mcp_dsn: str) -> Iterator[str]:
+def http_server(dsn: str) -> Iterator[str]:
     """``event-store mcp --http`` on a free port of 127.0.0.1; its URL."""
     port = free_port()
     process = subprocess.Popen(
         [EVENT_STORE, "mcp", "--http", "--port", str(port)],
-        env={**os.environ, "DATABASE_URL": mcp_dsn},
+        env={**os.environ, "DATABASE_URL": dsn},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -92,6 +97,6 @@ def http_server(mcp_dsn: str) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-async def test_streamable_http(http_server: str, mcp_dsn: str) -> None:
+async def test_streamable_http(http_server: str, dsn: str) -> None:
     async with Client(http_server, cache=None) as client:
-        await agent_session(client, mcp_dsn)
+        await agent_session(client, dsn)

@@ -100,7 +100,7 @@ def test_cluster_in_a_folder_postgres_cannot_enter(private_folder: Path) -> None
         assert entered.returncode != 0, "precondition: postgres must not be able to enter the folder"
     env = clean_env()
     script = [sys.executable, str(SCRIPT)]
-    dsn = run([*script, "up"], cwd=checkout, env=env).splitlines()[-1]
+    dsn = run([*script, "up"], cwd=checkout, env=env).splitlines()[-1].removeprefix("database ready: ")
     state = cluster.LocalCluster(checkout / ".pgdata")
     assert f":{state.port()}/" in dsn
     assert run([*script, "url"], cwd=checkout, env=env) == dsn

@@ -18,15 +18,11 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
+from conftest import text_of
 from supervisor_event_store import EventStore
 from supervisor_event_store._sql import MAX_JSON_DEPTH
 from supervisor_event_store.errors import UnreadableDataError
 from supervisor_event_store.mcp.server import EMIT_TOOL, create_server
-
-pytest.register_assert_rewrite("mcp_conftest")
-from mcp_conftest import text_of  # noqa: E402
-
-pytest_plugins = ["mcp_conftest"]
 
 EVENT_STORE = str(Path(sys.executable).with_name("event-store"))
 BAD = "bad-PS-1"
@@ -190,14 +186,14 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-async def planted(mcp_dsn: str) -> str:
-    with psycopg.connect(mcp_dsn, autocommit=True) as conn:
+async def planted(dsn: str) -> str:
+    with psycopg.connect(dsn, autocommit=True) as conn:
         register(conn, BAD, GOOD)
         plant_event(conn, BAD, DEEP_DATA)
         plant_event(conn, GOOD, HUGE_NUMBER)
         plant_instance_metadata(conn, GOOD, nested(10_000))
         plant_event_type(conn, HUGE_SCHEMA)
-    return mcp_dsn
+    return dsn
 
 
 async def tool_error(client: Client, tool: str, **arguments: Any) -> str:
@@ -215,11 +211,11 @@ async def test_mcp_server_starts_and_answers_tool_errors(planted: str) -> None:
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
         assert "could not be read from the database" in (tools[EMIT_TOOL].description or "")
         for tool, arguments in (
-            ("mcp_meta_query_events", {"instance_id": BAD}),
-            ("mcp_meta_query_events", {"instance_id": GOOD}),
-            ("mcp_meta_get_latest_events", {"instance_id": BAD}),
-            ("mcp_meta_list_instances", {}),
-            ("mcp_meta_list_event_types", {}),
+            ("query_events", {"instance_id": BAD}),
+            ("query_events", {"instance_id": GOOD}),
+            ("get_latest_events", {"instance_id": BAD}),
+            ("list_instances", {}),
+            ("list_event_types", {}),
         ):
             text = await tool_error(client, tool, **arguments)
             assert "stored JSON" in text, text
@@ -230,18 +226,18 @@ async def test_mcp_server_starts_and_answers_tool_errors(planted: str) -> None:
             EMIT_TOOL, {"instance_id": BAD, "event_type": "commit_created", "event_data": data}
         )
         assert not result.is_error, text_of(result)
-        result = await client.call_tool("mcp_meta_list_event_types", {"category": "testing"})
+        result = await client.call_tool("list_event_types", {"category": "testing"})
         assert not result.is_error, text_of(result)
 
 
 @pytest.mark.anyio
-async def test_mcp_returns_json_as_deep_as_the_client_reads(mcp_dsn: str) -> None:
+async def test_mcp_returns_json_as_deep_as_the_client_reads(dsn: str) -> None:
     data = f'{{"commit_sha": "abc", "message": "m", "deep": {nested(MAX_JSON_DEPTH - 1)}}}'
-    with psycopg.connect(mcp_dsn, autocommit=True) as conn:
+    with psycopg.connect(dsn, autocommit=True) as conn:
         register(conn, BAD)
         plant_event(conn, BAD, data)
-    async with Client(create_server(mcp_dsn, timeout=3), cache=None) as client:
-        for tool in ("mcp_meta_get_latest_events", "mcp_meta_query_events"):
+    async with Client(create_server(dsn, timeout=3), cache=None) as client:
+        for tool in ("get_latest_events", "query_events"):
             result = await client.call_tool(tool, {"instance_id": BAD})
             assert not result.is_error, text_of(result)
             assert isinstance(result.structured_content, dict)

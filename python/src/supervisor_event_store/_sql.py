@@ -5,7 +5,11 @@ how psycopg chose to send a Python value (a float is float8, which does not cast
 numeric; a NULL is untyped).
 
 A ``Call`` pairs a statement with how its rows become a result; ``EventStore`` and
-``AsyncEventStore`` run the same calls, so the two clients cannot drift apart.
+``AsyncEventStore`` run the same calls, so the two clients cannot drift apart. Each client method
+passes its arguments by name (``store._run(EMIT_EVENT, instance_id=instance_id, ...)``); a test
+checks that those names are the statement's placeholders and the SQL function's parameters
+(``p_`` + name, as in ``sql/structure.sql``). The one method that needs two calls,
+``query_events``, is a plan here (``query_events``) that both clients drive.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -31,6 +35,7 @@ from .models import (
     Event,
     EventType,
     Instance,
+    QueryResult,
     ReplayResult,
     Rows,
     Snapshot,
@@ -170,12 +175,10 @@ class Call(Generic[R]):
         object.__setattr__(self, "name", match[1] if match else "call")
 
     def params(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
-        """The statement's parameters from a method's arguments (its ``locals()``); InvalidArgumentError
+        """The statement's parameters from a method's arguments (passed by name); InvalidArgumentError
         for a Python value of the wrong kind (see ``_ACCEPTS``)."""
         params = {}
         for name, value in arguments.items():
-            if name == "self":
-                continue
             _check(name, self.types.get(name, ""), value)
             params[name] = Jsonb(value, dumps=_dumps) if name in self.jsonb and value is not None else value
         return params
@@ -316,3 +319,20 @@ HEARTBEAT = Call(_HEARTBEAT, models.one(EmitResult))
 MARK_STALE_INSTANCES = Call(_MARK_STALE_INSTANCES, models.each(StaleInstance))
 LIST_INSTANCES = Call(_LIST_INSTANCES, models.each(Instance))
 CREATE_SNAPSHOT = Call(_CREATE_SNAPSHOT, models.one(Snapshot))
+
+
+# --- the one method of two calls ---------------------------------------------------------------
+
+Step = tuple[Call[Any], dict[str, Any]]
+
+
+def query_events(**arguments: Any) -> Generator[Step, Any, QueryResult]:
+    """The page (QUERY_EVENTS). Its rows carry ``total_count``; an empty page has no row, so when
+    the page is empty past the start (``offset > 0``) one more call, COUNT_EVENTS (the same filters,
+    no limit or offset), reports the true total. Each client sends every step's result back."""
+    page: QueryResult = yield QUERY_EVENTS, arguments
+    if page.events or arguments["offset"] == 0:
+        return page
+    filters = {name: value for name, value in arguments.items() if name not in ("limit", "offset")}
+    total: int = yield COUNT_EVENTS, filters
+    return QueryResult(events=[], total_count=total, has_more=False)

@@ -7,15 +7,13 @@ store or the cluster, 2 for a bad command line.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import json
 import math
-import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,10 +23,11 @@ from rich.table import Table
 
 from . import cluster, demo
 from .client import EventStore
-from .errors import EventStoreError
+from .errors import EventStoreError, error_text
 from .models import Event, json_default
 
 console = Console(highlight=False, soft_wrap=True)
+DEFAULT_HTTP_PORT = 8765  # event-store mcp --http
 
 
 class UsageError(Exception):
@@ -69,19 +68,6 @@ def _events_table(events: Sequence[Event], *, title: str | None = None, instance
 def _event_line(event: Event) -> str:
     when, data = _when(event.timestamp), _compact(event.event_data)
     return f"{event.sequence_num:>6}  {when}  {event.event_type:<24} {data}"
-
-
-@contextlib.contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """Send what child processes (sqitch) print to stderr, so that stdout stays pure JSON."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    os.dup2(2, 1)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 # --- argument values ---------------------------------------------------------------------------
@@ -145,39 +131,12 @@ def _store(args: argparse.Namespace) -> EventStore:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    if args.action == "up" and args.shards:
-        with _stdout_to_stderr():
-            dsns = cluster.Topology().up(args.shards, replica=args.replica)
-        print(_dump(dsns) if args.json else "\n".join(f"{name}: {value}" for name, value in dsns.items()))
-        return 0
-    if args.action == "up":
-        with _stdout_to_stderr():
-            dsn = cluster.up()
-        result: dict[str, str] = {"dsn": dsn}
-        line = f"database ready: {dsn}"
-    elif args.action == "down":
-        cluster.stop()
-        cluster.Topology().down()  # the shards, proxy and standby of `db up --shards`, if any
-        result, line = {"status": "stopped"}, "local cluster stopped"
-    elif args.action == "status":
-        result = {"status": cluster.status(), "topology": cluster.Topology().status()}
-        line = "\n".join(result.values())
-    else:
-        result = {"dsn": args.dsn or cluster.resolve_dsn()}
-        line = result["dsn"]
-    print(_dump(result) if args.json else line)
+    cluster.print_result(args, *cluster.run_db_command(args))
     return 0
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
-    target = args.target or args.dsn or cluster.resolve_dsn()
-    with _stdout_to_stderr() if args.json else contextlib.nullcontext():
-        cluster.sqitch(["deploy", "--verify"], target)
-    print(
-        _dump({"deployed": cluster.describe_dsn(target)})
-        if args.json
-        else f"deployed to {cluster.describe_dsn(target)}"
-    )
+    cluster.print_result(args, *cluster.deploy(args))
     return 0
 
 
@@ -375,35 +334,23 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         raise EventStoreError(
             f"the MCP server needs the Python package {exc.name!r}: pip install -e './python'"
         ) from exc
-    argv = ["--http"] if args.http else []
-    argv += ["--host", args.host] if args.host else []
-    argv += ["--port", str(args.port)] if args.port else []
-    if args.dsn:
-        os.environ["DATABASE_URL"] = args.dsn
-    result = server.main(argv)
-    return int(result or 0)
+    server.serve(args.dsn, http=args.http, host=args.host, port=args.port)
+    return 0
 
 
 # --- the parser ----------------------------------------------------------------------------------
-
-
-def _global_options(parser: argparse.ArgumentParser, default: Any) -> None:
-    parser.add_argument("--json", action="store_true", default=default, help="print JSON (for scripts)")
-    parser.add_argument(
-        "--dsn", default=default, help="database URL (default: DATABASE_URL, PG*, else the local cluster)"
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     # --json and --dsn go before or after the command: the commands' copies are SUPPRESSed so
     # that they do not overwrite a value given before the command.
     common = argparse.ArgumentParser(add_help=False)
-    _global_options(common, argparse.SUPPRESS)
+    cluster.add_global_options(common, argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="event-store",
         description="Append-only event store for AI coding-agent supervisors (PostgreSQL).",
     )
-    _global_options(parser, None)
+    cluster.add_global_options(parser, None)
     parser.set_defaults(json=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -412,12 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.set_defaults(handler=handler)
         return cmd
 
-    db = command("db", cmd_db, "the project-local cluster: up (start and deploy), down, status, url")
-    db.add_argument("action", choices=["up", "down", "status", "url"])
-    cluster.add_topology_options(db)
+    db = command("db", cmd_db, "the project-local cluster: up (start and deploy), down, status, url, ...")
+    cluster.add_db_commands(db, [common])
 
-    deploy = command("deploy", cmd_deploy, "sqitch deploy --verify to a database")
-    deploy.add_argument("--target", help="database URL (default: the resolved one)")
+    cluster.add_deploy_options(command("deploy", cmd_deploy, "sqitch deploy --verify to a database"))
 
     command("demo", cmd_demo, "register two instances, emit a supervisor session, show query, stats, replay")
 
@@ -471,19 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     mcp = command("mcp", cmd_mcp, "run the MCP server (stdio by default; --http for streamable HTTP)")
     mcp.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    mcp.add_argument("--host", default=None, help="HTTP address to bind (default: 127.0.0.1)")
-    mcp.add_argument("--port", type=int, default=None, help="HTTP port (default: the server's)")
+    mcp.add_argument("--host", default="127.0.0.1", help="HTTP address to bind (default: %(default)s)")
+    mcp.add_argument("--port", type=int, default=DEFAULT_HTTP_PORT, help="HTTP port (default: %(default)s)")
     return parser
-
-
-def error_line(exc: Exception) -> str:
-    """The one line the CLI prints for an error: ``event-store: [ES001] message; detail: ...; hint: ...``."""
-    if not isinstance(exc, EventStoreError):
-        return f"event-store: {exc}"
-    parts = [f"[{exc.sqlstate}] {exc.message}" if exc.sqlstate else exc.message]
-    parts += [f"detail: {exc.detail}"] if exc.detail else []
-    parts += [f"hint: {exc.hint}"] if exc.hint else []
-    return "event-store: " + "; ".join(parts)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -493,10 +428,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = args.handler
         return handler(args)
     except UsageError as exc:
-        print(error_line(exc), file=sys.stderr)
+        print(f"event-store: {error_text(exc)}", file=sys.stderr)
         return 2
     except (EventStoreError, cluster.ClusterError) as exc:
-        print(error_line(exc), file=sys.stderr)
+        print(f"event-store: {error_text(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

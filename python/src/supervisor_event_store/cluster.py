@@ -46,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -704,51 +705,120 @@ class Topology:
         return "; ".join(f"{m.root.name}: {'running ' + m.dsn() if m.is_running() else 'stopped'}"
                          for m in self.members())
 
-def add_topology_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--shards", type=int, default=0, metavar="N",
+# --- the `db` commands: `event-store db ...`, or this file run stand-alone -----------------------
+# One parser and one runner for both, so the Makefile (which runs this file before the venv
+# exists) and the documented `event-store db ...` behave alike. Standard library only.
+
+
+def add_global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """--json and --dsn; ``default=argparse.SUPPRESS`` on commands, so that they go before or after
+    the command without a command's copy overwriting a value given before it."""
+    parser.add_argument("--json", action="store_true", default=default, help="print JSON (for scripts)")
+    parser.add_argument("--dsn", default=default, help="database URL (default: DATABASE_URL, PG*, else the local cluster)")
+
+
+def add_db_commands(parser: argparse.ArgumentParser, parents: list[argparse.ArgumentParser]) -> None:
+    """The sub-commands of ``db`` (``parents``: the global options each of them also takes)."""
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=parents, help=help_text, description=help_text)
+
+    up_cmd = command("up", "start the local cluster (unless DATABASE_URL/PG* say otherwise) and deploy")
+    up_cmd.add_argument("--shards", type=int, default=0, metavar="N",
                         help="start N shard servers and a PL/Proxy proxy instead of one server")
-    parser.add_argument("--replica", action="store_true", help="with --shards: also a streaming standby of shard 0")
+    up_cmd.add_argument("--replica", action="store_true", help="with --shards: also a streaming standby of shard 0")
+    command("start", "start the local cluster only")
+    command("down", "stop the local cluster (and the shards, proxy and standby of up --shards)")
+    command("destroy", "stop the local cluster (and any topology) and delete their data")
+    command("status", "say which server is used and whether it runs")
+    url = command("url", "print the DSN to use")
+    url.add_argument("--db", default=None, help="database name (default: event_store)")
+    create = command("createdb", "create (or with --recreate, drop and create) a database; print its DSN")
+    create.add_argument("name")
+    create.add_argument("--recreate", action="store_true")
+    add_deploy_options(command("deploy", "sqitch deploy --verify to a database"))
+
+
+def add_deploy_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--target", default=None, help="database URL (default: --dsn, else the resolved one)")
+
+
+@contextlib.contextmanager
+def stdout_to_stderr(active: bool = True) -> Iterator[None]:
+    """Send what child processes (sqitch) print to stderr, so that stdout stays pure JSON."""
+    if not active:
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def deploy(args: argparse.Namespace) -> tuple[dict[str, str], str]:
+    """``db deploy`` and ``event-store deploy``: sqitch deploy --verify to --target, --dsn or the resolved DSN."""
+    target = args.target or args.dsn or resolve_dsn()
+    with stdout_to_stderr(args.json):
+        sqitch(["deploy", "--verify"], target)
+    return {"deployed": describe_dsn(target)}, f"deployed to {describe_dsn(target)}"
+
+
+def run_db_command(args: argparse.Namespace) -> tuple[object, str]:
+    """Run ``db <action>``: what ``--json`` prints, and the text printed without it."""
+    if args.action == "up" and args.shards:
+        with stdout_to_stderr():
+            dsns = Topology().up(args.shards, replica=args.replica)
+        return dsns, "\n".join(f"{name}: {value}" for name, value in dsns.items())
+    if args.action == "up":
+        with stdout_to_stderr(args.json):
+            dsn = up()
+        return {"dsn": dsn}, f"database ready: {dsn}"
+    if args.action == "start":
+        start()
+        return {"status": status()}, status()
+    if args.action == "down":
+        stop()
+        Topology().down()  # the shards, proxy and standby of `db up --shards`, if any
+        return {"status": "stopped"}, "local cluster stopped"
+    if args.action == "destroy":
+        Topology().down(remove=True)
+        default_cluster().remove()
+        return {"status": "removed"}, "local cluster stopped, its data deleted"
+    if args.action == "status":
+        result = {"status": status(), "topology": Topology().status()}
+        return result, "\n".join(result.values())
+    if args.action == "url":
+        dsn = args.dsn or resolve_dsn(args.db)
+        return {"dsn": dsn}, dsn
+    if args.action == "createdb":
+        dsn = create_database(args.name, recreate=args.recreate, dsn=args.dsn)
+        return {"dsn": dsn}, dsn
+    return deploy(args)
+
+
+def print_result(args: argparse.Namespace, result: object, text: str) -> None:
+    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else text)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m supervisor_event_store.cluster", description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    up_cmd = sub.add_parser("up", help="start the local cluster (unless DATABASE_URL/PG* say otherwise) and deploy")
-    add_topology_options(up_cmd)
-    sub.add_parser("start", help="start the local cluster only")
-    sub.add_parser("down", help="stop the local cluster (and the shards, proxy and standby of up --shards)")
-    sub.add_parser("destroy", help="stop the local cluster (and any topology) and delete their data")
-    sub.add_parser("status", help="say which server is used and whether it runs")
-    url = sub.add_parser("url", help="print the DSN to use")
-    url.add_argument("--db", default=None, help="database name (default: event_store)")
-    create = sub.add_parser("createdb", help="create (or with --recreate, drop and create) a database")
-    create.add_argument("name")
-    create.add_argument("--recreate", action="store_true")
-    deploy = sub.add_parser("deploy", help="sqitch deploy to a database")
-    deploy.add_argument("--target", default=None, help="DSN (default: the resolved one)")
+    """This file run stand-alone: ``python3 cluster.py ACTION`` is ``event-store db ACTION``."""
+    common = argparse.ArgumentParser(add_help=False)
+    add_global_options(common, argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(description="The commands of `event-store db`, run before the venv exists.")
+    add_global_options(parser, None)
+    parser.set_defaults(json=False)
+    add_db_commands(parser, [common])
     args = parser.parse_args(argv)
     try:
-        if args.command == "up" and args.shards:
-            print(json.dumps(Topology().up(args.shards, replica=args.replica), indent=2))
-        elif args.command == "up":
-            print(up())
-        elif args.command == "start":
-            start()
-        elif args.command == "down":
-            stop()
-            Topology().down()
-        elif args.command == "destroy":
-            Topology().down(remove=True)
-            default_cluster().remove()
-        elif args.command == "status":
-            print(status())
-        elif args.command == "url":
-            print(resolve_dsn(args.db))
-        elif args.command == "createdb":
-            print(create_database(args.name, recreate=args.recreate))
-        elif args.command == "deploy":
-            sqitch(["deploy", "--verify"], args.target or resolve_dsn())
+        print_result(args, *run_db_command(args))
     except ClusterError as exc:
+        # The CLI prints its errors with errors.error_text, which needs psycopg; a ClusterError has
+        # neither SQLSTATE nor hint, so this is the line it would print.
         print(f"event-store: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -175,3 +175,26 @@ def translate_errors(where: str) -> Iterator[None]:
         raise InvalidArgumentError(
             f"invalid argument: {exc}", hint="Pass JSON-serialisable, finite values.", sqlstate="ES006"
         ) from exc
+
+
+def error_text(
+    exc: BaseException,
+    *,
+    labels: tuple[str, str] = ("detail", "hint"),
+    sep: str = "; ",
+    fallback_hint: str | None = None,
+) -> str:
+    """How an error reads, for the CLI and the MCP server alike: ``[ES001] message; detail: ...;
+    hint: ...`` (another exception: its text).
+
+    The CLI prints it after ``event-store: ``; the MCP server joins the parts with " " under the
+    labels "Detail" and "Hint", and gives ``fallback_hint`` to an error with neither SQLSTATE nor
+    hint (the connection failed).
+    """
+    if not isinstance(exc, EventStoreError):
+        return str(exc)
+    parts = [f"[{exc.sqlstate}] {exc.message}" if exc.sqlstate else exc.message]
+    hint = exc.hint or (None if exc.sqlstate else fallback_hint)
+    parts += [f"{labels[0]}: {exc.detail}"] if exc.detail else []
+    parts += [f"{labels[1]}: {hint}"] if hint else []
+    return sep.join(parts)

@@ -1,7 +1,8 @@
-"""``python -m supervisor_event_store.mcp [--http] [--host H] [--port P]``."""
+"""``python -m supervisor_event_store.mcp [--http] [--host H] [--port P] [--dsn URL]``: the same as
+``event-store mcp``."""
 
 import sys
 
-from .server import main
+from ..cli import main
 
-sys.exit(main())
+sys.exit(main(["mcp", *sys.argv[1:]]))
