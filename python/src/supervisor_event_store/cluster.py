@@ -57,7 +57,7 @@ DEFAULT_DB = "event_store"
 PG_VARIABLES = ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")
 # What each missing tool comes from, on Debian/Ubuntu.
 DEBIAN_PACKAGES = {"initdb": "postgresql-15", "pg_ctl": "postgresql-15", "psql": "postgresql-client-15",
-                   "sqitch": "sqitch", "pg_cron": "postgresql-15-cron"}
+                   "sqitch": "sqitch", "pg_cron": "postgresql-15-cron", "plproxy": "postgresql-15-plproxy"}
 
 
 class ClusterError(RuntimeError):
@@ -162,6 +162,8 @@ def _missing(tools: list[str]) -> list[str]:
     def found(tool: str) -> bool:
         if tool == "pg_cron":
             return pg_cron_installed()
+        if tool == "plproxy":
+            return plproxy_installed()
         return (_find_pg_bin(tool) if tool in ("initdb", "pg_ctl") else shutil.which(tool)) is not None
 
     return [tool for tool in tools if not found(tool)]
@@ -432,6 +434,11 @@ class LocalCluster:
         return where
 
 
+def plproxy_installed() -> bool:
+    """Whether PL/Proxy (Debian postgresql-15-plproxy) is installed: the proxy of db up --shards."""
+    return any(Path("/usr/share/postgresql").glob("*/extension/plproxy.control"))
+
+
 def pg_cron_installed() -> bool:
     """Whether pg_cron (Debian postgresql-15-cron) is installed for the server binaries in use."""
     postgres = _find_pg_bin("postgres")
@@ -653,7 +660,7 @@ class Topology:
     def up(self, shards: int, *, replica: bool = False) -> dict[str, object]:
         if not 1 <= shards <= PARTITIONS:
             raise ClusterError(f"--shards {shards}: use 1 to {PARTITIONS} shard servers")
-        ensure_tools(["initdb", "pg_ctl", "psql", "sqitch"])
+        ensure_tools(["initdb", "pg_ctl", "psql", "sqitch", "plproxy"])
         running = self.config()
         if running and (running.get("shards") != shards or bool(running.get("replica")) != replica):
             raise ClusterError(
