@@ -31,6 +31,9 @@ TOOLS = {
     "mcp_meta_heartbeat",
     "mcp_meta_get_event_by_id",
     "mcp_meta_list_instances",
+    "mcp_meta_read_all",
+    "mcp_meta_wait_for_events",
+    "mcp_meta_list_subscriptions",
 }
 READ_ONLY = TOOLS - {"mcp_meta_emit_event", "mcp_meta_register_instance", "mcp_meta_heartbeat"}
 ODIN = "odin-PS-8f4a2b"

@@ -599,6 +599,11 @@ Example: {} or {"status": "stale"}""",
 ]
 
 
+# The change-feed tools (issue 11) live in feed.py, which uses this module's helpers above.
+from .feed import FEED_TOOLS  # noqa: E402
+
+TOOLS += FEED_TOOLS
+
 # --- the server -------------------------------------------------------------------------------
 
 
