@@ -352,9 +352,9 @@ async def test_async_subscriber_transactional_follow_and_cancel(
         stats = store.pool.get_stats()
         assert stats.get("pool_available", 0) == stats["pool_size"], "the connection went back to the pool"
 
-        pages = [page async for page in store.follow("beginning", limit=4, until_idle=True)]
+        pages = [page async for page in await store.follow("beginning", limit=4, until_idle=True)]
         assert [len(p) for p in pages] == [4, 4, 4, 3]
-        follower = store.follow(pages[1][-1].cursor, until_idle=True)
+        follower = await store.follow(pages[1][-1].cursor, until_idle=True)
         assert [e.cursor async for page in follower for e in page] == [e.cursor for p in pages[2:] for e in p]
         assert follower.cursor == pages[-1][-1].cursor
 

@@ -302,7 +302,7 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
                                     backoff or feed.Backoff())
         return await feed.wait_for_events_async(self, options, timeout)
 
-    def follow(
+    async def follow(
         self,
         after: str | datetime | None = None,
         *,
@@ -315,8 +315,9 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
         stop: asyncio.Event | None = None,
     ) -> feed.AsyncFeedFollower:
         """``async for`` pages of ``read_all`` from ``after`` (a cursor or a start point; None: the
-        beginning) until stopped; the follower's ``cursor`` says where it is (no server state)."""
-        options = feed._FeedOptions(feed.start_point(after), limit, feed.names(event_types),
+        beginning; resolved by this call) until stopped; the follower's ``cursor`` says where it is."""
+        cursor = await self.feed_cursor(after)  # resolved now: 'end' means from this call on
+        options = feed._FeedOptions(cursor, limit, feed.names(event_types),
                                     feed.names(instance_ids), project, backoff or feed.Backoff(), until_idle)
         return feed.AsyncFeedFollower(self, options, stop)
 

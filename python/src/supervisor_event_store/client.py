@@ -414,8 +414,9 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
         stop: threading.Event | None = None,
     ) -> feed.FeedFollower:
         """Iterate pages of ``read_all`` from ``after`` (a cursor or a start point; None: the
-        beginning) until stopped; the follower's ``cursor`` says where it is (no server state)."""
-        options = feed._FeedOptions(feed.start_point(after), limit, feed.names(event_types),
+        beginning; resolved by this call) until stopped; the follower's ``cursor`` says where it is."""
+        cursor = self.feed_cursor(after)  # resolved now: 'end' means from this call on
+        options = feed._FeedOptions(cursor, limit, feed.names(event_types),
                                     feed.names(instance_ids), project, backoff or feed.Backoff(), until_idle)
         return feed.FeedFollower(self, options, stop)
 

@@ -667,7 +667,7 @@ class FeedFollower:
     def __init__(self, store: EventStore, options: _FeedOptions, stop: threading.Event | None = None) -> None:
         self.store = store
         self.options = options
-        self.cursor: str | None = None
+        self.cursor: str | None = options.after  # None: resolved (feed_cursor) at the first page
         self.stopping = stop or threading.Event()
 
     def stop(self) -> None:
@@ -709,7 +709,7 @@ class AsyncFeedFollower:
     ) -> None:
         self.store = store
         self.options = options
-        self.cursor: str | None = None
+        self.cursor: str | None = options.after  # None: resolved (feed_cursor) at the first page
         self.stopping = stop or asyncio.Event()
 
     def stop(self) -> None:
