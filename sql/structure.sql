@@ -1847,6 +1847,38 @@ $_$;
 
 COMMENT ON FUNCTION event_store.emit_events(p_instance_id text, p_events jsonb, p_expected_sequence bigint) IS 'Append 1-1000 events to one instance atomically (all or none) with consecutive sequence numbers; returns (event_id, sequence_num, timestamp) per event in input order. p_events: JSON array of {event_type, event_data, metadata?, event_id?}. p_expected_sequence: optional optimistic-concurrency check on the last sequence number before the batch (0 = no events yet). Events whose event_id is already stored identically are returned, not rewritten. Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data, ES004 expected sequence mismatch, ES006 invalid argument (names the event #; also a lifecycle type, a type name over 63 characters, metadata over a limit), ES007 event_id reused with other content.';
 
+CREATE FUNCTION event_store.feed_cursor(p_start_from text DEFAULT 'end'::text) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_key   xid8;
+    v_since timestamptz;
+BEGIN
+    IF p_start_from IS NULL OR p_start_from = 'beginning' THEN
+        RETURN event_store._feed_cursor('0', 0);
+    ELSIF p_start_from = 'end' THEN
+        RETURN event_store._feed_cursor(pg_snapshot_xmin(pg_current_snapshot()), 0);
+    ELSIF p_start_from LIKE 'f1.%' THEN
+        PERFORM event_store._feed_position(p_start_from);           -- ES006 for a bad cursor
+        RETURN p_start_from;
+    END IF;
+    BEGIN
+        v_since := p_start_from::timestamptz;
+    EXCEPTION WHEN OTHERS THEN
+        RAISE EXCEPTION 'invalid start "%": not beginning, end, a cursor or a timestamp', left(p_start_from, 80)
+            USING ERRCODE = 'ES006',
+                  HINT = 'Pass ''beginning'', ''end'', a cursor from read_all, or e.g. ''2026-12-01T10:00:00Z''.';
+    END;
+    -- As create_subscription: the smallest key among the events stamped from v_since on, the
+    -- visible ones and the ones not visible yet (whose keys are >= the horizon).
+    SELECT min(e.feed_key) INTO v_key FROM event_store.events e WHERE e."timestamp" >= v_since;
+    RETURN event_store._feed_cursor(least(v_key, pg_snapshot_xmin(pg_current_snapshot())), 0);
+END
+$$;
+
+COMMENT ON FUNCTION event_store.feed_cursor(p_start_from text) IS 'A cursor to start read_all from: ''beginning'' (or NULL), ''end'' (only events committed from now on), a cursor (checked, returned as is) or an ISO timestamp (events stamped at or after it). Errors: ES006 bad start or malformed or foreign cursor.';
+
 CREATE FUNCTION event_store.get_event_by_id(p_event_id uuid) RETURNS SETOF event_store.events
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'event_store', 'pg_temp'
@@ -2780,6 +2812,9 @@ GRANT ALL ON FUNCTION event_store.emit_event(p_instance_id text, p_event_type te
 
 REVOKE ALL ON FUNCTION event_store.emit_events(p_instance_id text, p_events jsonb, p_expected_sequence bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.emit_events(p_instance_id text, p_events jsonb, p_expected_sequence bigint) TO event_store_writer;
+
+REVOKE ALL ON FUNCTION event_store.feed_cursor(p_start_from text) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.feed_cursor(p_start_from text) TO event_store_reader;
 
 REVOKE ALL ON FUNCTION event_store.get_event_by_id(p_event_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.get_event_by_id(p_event_id uuid) TO event_store_reader;

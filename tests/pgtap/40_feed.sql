@@ -3,7 +3,7 @@
 -- this transaction's own events never appear: the behaviour over committed events is tested in
 -- tests/python/test_feed.py and test_subscriptions.py).
 BEGIN;
-SELECT plan(44);
+SELECT plan(53);
 
 -- Signatures, definer, privileges.
 SELECT has_function('event_store', 'read_all', ARRAY['text', 'integer', 'text[]', 'text[]', 'text']);
@@ -103,6 +103,22 @@ SELECT throws_ok($$SELECT * FROM event_store.ack_subscription('f-nosuch', event_
 SELECT is((SELECT checkpoint FROM event_store.list_subscriptions() WHERE subscription_name = 'f-sub'),
           event_store._feed_cursor('0', 0), 'after all that the checkpoint is still at the beginning');
 SELECT throws_ok($$SELECT event_store.drop_subscription('f-nosuch')$$, 'ES008', NULL, 'dropping an unknown one is ES008');
+
+-- feed_cursor: where read_all starts (the start points of create_subscription).
+SELECT has_function('event_store', 'feed_cursor', ARRAY['text']);
+SELECT is_definer('event_store', 'feed_cursor', ARRAY['text']);
+SELECT ok(has_function_privilege('event_store_reader', 'event_store.feed_cursor(text)', 'EXECUTE')
+          AND NOT has_function_privilege('public', 'event_store.feed_cursor(text)', 'EXECUTE'),
+          'the reader may call feed_cursor, PUBLIC may not');
+SELECT is(event_store.feed_cursor('beginning'), event_store._feed_cursor('0', 0), 'beginning is the start of the feed');
+SELECT is(event_store.feed_cursor(NULL), event_store._feed_cursor('0', 0), 'NULL is the beginning too');
+SELECT is(event_store.feed_cursor(), event_store._feed_cursor(pg_snapshot_xmin(pg_current_snapshot()), 0),
+          'the default, end, is the transaction horizon');
+SELECT is(event_store.feed_cursor(event_store._feed_cursor('123', 45)), event_store._feed_cursor('123', 45),
+          'a good cursor comes back unchanged');
+SELECT throws_ok($$SELECT event_store.feed_cursor('f1.123.46.' || right(event_store._feed_cursor('123', 45), 8))$$,
+                 'ES006', NULL, 'an edited cursor is ES006');
+SELECT throws_ok($$SELECT event_store.feed_cursor('yesterday-ish')$$, 'ES006', NULL, 'a start that is none of them is ES006');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -31,6 +31,9 @@ TOOLS = {
     "heartbeat",
     "get_event_by_id",
     "list_instances",
+    "read_all",
+    "wait_for_events",
+    "list_subscriptions",
 }
 READ_ONLY = TOOLS - {"emit_event", "register_instance", "heartbeat"}
 ODIN = "odin-PS-8f4a2b"

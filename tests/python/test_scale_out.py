@@ -147,8 +147,8 @@ NOT_ON_THE_PROXY = {
     "fold_state": "an aggregate over event rows: run it on the shard that holds them",
     # The change feed across shards needs a cursor that is a vector of shard cursors (issue 13).
     **dict.fromkeys(
-        ["read_all", "create_subscription", "poll_subscription", "ack_subscription", "drop_subscription",
-         "list_subscriptions"],
+        ["read_all", "feed_cursor", "wait_for_events", "create_subscription", "poll_subscription",
+         "ack_subscription", "drop_subscription", "list_subscriptions"],
         "the change feed across shards: not yet",
     ),
 }

@@ -24,6 +24,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from . import _sql
+from . import subscriptions as feed
 from .client import DEFAULT_STALE_TIMEOUT, _PoolOwner, reading, type_list, with_event_ids
 from .errors import is_transient, translate_errors
 from .models import (
@@ -270,5 +271,150 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
         """Store the instance's folded state at its current sequence number."""
         return await self._run(_sql.CREATE_SNAPSHOT, instance_id=instance_id)
 
+
+    # --- the change feed and subscriptions (issue 11; the loops live in subscriptions.py) -------
+
+    async def feed_cursor(self, start_from: str | datetime | None = "end") -> str:
+        """A cursor to start ``read_all`` from: 'beginning' (or None), 'end' (only what commits from
+        now on), a cursor (checked, returned as is) or a time (events stamped at or after it)."""
+        return await self._run(feed.FEED_CURSOR, start_from=feed.start_point(start_from))
+
+    async def read_all(
+        self,
+        after: str | None = None,
+        *,
+        limit: int = 1000,
+        event_types: str | Sequence[str] | None = None,
+        instance_ids: str | Sequence[str] | None = None,
+        project: str | None = None,
+    ) -> list[feed.FeedEvent]:
+        """The next committed events of all instances after the cursor ``after`` (None: from the
+        beginning), in feed order; pass the last event's ``cursor`` to read on."""
+        return await self._run(
+            feed.READ_ALL,
+            after=after,
+            limit=limit,
+            event_types=feed.names(event_types),
+            instance_ids=feed.names(instance_ids),
+            project=project,
+        )
+
+    async def create_subscription(
+        self,
+        subscription_name: str,
+        *,
+        start_from: str | datetime | None = "beginning",
+        event_types: str | Sequence[str] | None = None,
+        instance_ids: str | Sequence[str] | None = None,
+        project: str | None = None,
+        members: int = 1,
+        lease: timedelta | str = timedelta(seconds=30),
+    ) -> feed.Subscription:
+        """Create a named subscription with a server-side checkpoint (the same definition again
+        returns the existing one, ``created`` false); ``members``: consumer-group size."""
+        return await self._run(
+            feed.CREATE_SUBSCRIPTION,
+            subscription_name=subscription_name,
+            start_from=feed.start_point(start_from),
+            event_types=feed.names(event_types),
+            instance_ids=feed.names(instance_ids),
+            project=project,
+            members=members,
+            lease=lease,
+        )
+
+    async def poll_subscription(
+        self, subscription_name: str, *, limit: int = 100, member: int = 0
+    ) -> list[feed.FeedEvent]:
+        """The next batch after member ``member``'s checkpoint (does not move it)."""
+        return await self._run(
+            feed.POLL_SUBSCRIPTION,
+            subscription_name=subscription_name,
+            limit=limit,
+            member=member,
+        )
+
+    async def ack_subscription(
+        self, subscription_name: str, cursor: str, *, member: int = 0
+    ) -> feed.SubscriptionAck:
+        """Move the checkpoint forward to a delivered ``cursor`` (ES004 when not after it)."""
+        return await self._run(
+            feed.ACK_SUBSCRIPTION,
+            subscription_name=subscription_name,
+            cursor=cursor,
+            member=member,
+        )
+
+    async def drop_subscription(self, subscription_name: str) -> bool:
+        """Admin: remove a subscription and its checkpoints."""
+        return await self._run(feed.DROP_SUBSCRIPTION, subscription_name=subscription_name)
+
+    async def list_subscriptions(self) -> list[feed.SubscriptionSlot]:
+        """Every subscription slot with its lag and what holds the horizon back."""
+        return await self._run(feed.LIST_SUBSCRIPTIONS)
+
+    async def wait_for_events(
+        self,
+        after: str | None = None,
+        *,
+        timeout_seconds: float = 30.0,
+        limit: int = 1000,
+        event_types: str | Sequence[str] | None = None,
+        instance_ids: str | Sequence[str] | None = None,
+        project: str | None = None,
+    ) -> feed.FeedPage:
+        """One long poll, server-side (``event_store.wait_for_events``): the events after ``after``
+        (a cursor or a start point) as soon as there are any, or none after ``timeout_seconds``
+        (0-60); with the cursor to wait from next."""
+        options = feed._FeedOptions(after, limit, feed.names(event_types), feed.names(instance_ids), project,
+                                    feed.Backoff())
+        return await feed.wait_for_events_async(self, options, timeout_seconds)
+
+    async def follow(
+        self,
+        after: str | datetime | None = None,
+        *,
+        limit: int = 1000,
+        event_types: str | Sequence[str] | None = None,
+        instance_ids: str | Sequence[str] | None = None,
+        project: str | None = None,
+        backoff: feed.Backoff | None = None,
+        until_idle: bool = False,
+        stop: asyncio.Event | None = None,
+    ) -> feed.AsyncFeedFollower:
+        """``async for`` pages of ``read_all`` from ``after`` (a cursor or a start point; None: the
+        beginning; resolved by this call) until stopped; the follower's ``cursor`` says where it is."""
+        cursor = await self.feed_cursor(after)  # resolved now: 'end' means from this call on
+        options = feed._FeedOptions(cursor, limit, feed.names(event_types),
+                                    feed.names(instance_ids), project, backoff or feed.Backoff(), until_idle)
+        return feed.AsyncFeedFollower(self, options, stop)
+
+    async def subscribe(
+        self,
+        subscription_name: str,
+        *,
+        member: int = 0,
+        batch_size: int = 100,
+        transactional: bool = False,
+        create: bool = True,
+        start_from: str | datetime | None = "beginning",
+        event_types: str | Sequence[str] | None = None,
+        instance_ids: str | Sequence[str] | None = None,
+        project: str | None = None,
+        members: int = 1,
+        lease: timedelta | str = timedelta(seconds=30),
+        backoff: feed.Backoff | None = None,
+        until_idle: bool = False,
+        stop: asyncio.Event | None = None,
+    ) -> feed.AsyncSubscriber:
+        """A ``AsyncSubscriber``: batches of the subscription for ``member``, from its checkpoint (see
+        subscriptions.py). ``create`` first creates it (idempotent) with the given definition."""
+        if create:
+            await self.create_subscription(subscription_name, start_from=start_from, event_types=event_types,
+                                     instance_ids=instance_ids, project=project, members=members, lease=lease)
+        options = feed._Options(
+            subscription_name, member, batch_size, transactional, backoff or feed.Backoff(), until_idle
+        )
+        return feed.AsyncSubscriber(self, options, stop)
 
 __all__ = ["AsyncEventStore"]

@@ -25,6 +25,7 @@ from . import cluster, demo
 from .client import EventStore
 from .errors import EventStoreError, error_text
 from .models import Event, json_default
+from .subscriptions import Backoff, FeedEvent, SubscriptionSlot
 
 console = Console(highlight=False, soft_wrap=True)
 DEFAULT_HTTP_PORT = 8765  # event-store mcp --http
@@ -277,6 +278,8 @@ def cmd_tail(args: argparse.Namespace) -> int:
     def show(event: Event) -> None:
         print(_compact(event) if args.json else _event_line(event), flush=True)
 
+    if args.instance_id is None or args.types or args.project or args.instances or args.start:
+        return _tail_feed(args)
     with _store(args) as store:
         recent = store.get_latest_events(args.instance_id, args.lines) if args.lines else []
         for event in reversed(recent):
@@ -336,6 +339,156 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         ) from exc
     server.serve(args.dsn, http=args.http, host=args.host, port=args.port)
     return 0
+
+
+# --- following the whole store, subscriptions (issue 11) -----------------------------------------
+
+
+def _start(text: str) -> str:
+    """``--from``: beginning, end, a cursor, an ISO time or a duration ago (30m, 2h)."""
+    if text in ("beginning", "end"):
+        return text
+    try:
+        return _moment(text).isoformat()
+    except UsageError:
+        return text  # a cursor (the server checks it: ES006 when it is none)
+
+
+def _feed_line(event: FeedEvent) -> str:
+    when, data = _when(event.timestamp), _compact(event.event_data)
+    return f"{when}  {event.instance_id:<24} {event.sequence_num:>6}  {event.event_type:<24} {data}"
+
+
+def _tail_feed(args: argparse.Namespace) -> int:
+    """Follow every instance (or the filtered ones) through read_all until Ctrl-C."""
+    instances = [*([args.instance_id] if args.instance_id else []), *(args.instances or [])]
+    backoff = Backoff(initial=min(0.05, args.interval), maximum=args.interval)
+    with _store(args) as store:
+        follower = store.follow(
+            args.start or "end",
+            event_types=args.types,
+            instance_ids=instances or None,
+            project=args.project,
+            backoff=backoff,
+        )
+        try:
+            for page in follower:
+                for event in page:
+                    print(_compact(event) if args.json else _feed_line(event), flush=True)
+        except KeyboardInterrupt:
+            return 0
+    return 0
+
+
+def cmd_subscriptions(args: argparse.Namespace) -> int:
+    action = args.action or "list"
+    with _store(args) as store:
+        if action == "create":
+            result: Any = store.create_subscription(
+                args.name,
+                start_from=_start(args.start),
+                event_types=args.types,
+                instance_ids=args.instances,
+                project=args.project,
+                members=args.members,
+                lease=timedelta(seconds=args.lease),
+            )
+            line = f"subscription {result.subscription_name} " + (
+                "created" if result.created else "exists already with this definition"
+            ) + f" ({result.members} member(s)), checkpoint {result.checkpoint}"
+        elif action == "drop":
+            result = {"dropped": store.drop_subscription(args.name)}
+            line = f"subscription {args.name} dropped"
+        elif action == "poll":
+            result = store.poll_subscription(args.name, limit=args.limit, member=args.member)
+            line = "\n".join([*(f"{_feed_line(e)}  {e.cursor}" for e in result), f"{len(result)} events"])
+        elif action == "ack":
+            result = store.ack_subscription(args.name, args.cursor, member=args.member)
+            line = f"{result.subscription_name} slot {result.slot}: checkpoint {result.checkpoint}"
+        else:
+            slots = store.list_subscriptions()
+            if args.json:
+                print(_dump(slots))
+                return 0
+            _subscriptions_table(slots)
+            return 0
+    print(_dump(result) if args.json else line)
+    return 0
+
+
+def _subscriptions_table(slots: Sequence[SubscriptionSlot]) -> None:
+    table = Table()
+    numbers = ("slot", "behind", "seconds")
+    for column in ("subscription", *numbers[:1], "holder", *numbers[1:], "last ack", "filters"):
+        table.add_column(column, justify="right" if column in numbers else "left", overflow="fold")
+    for row in slots:
+        filters = [f"types={','.join(row.event_types)}"] if row.event_types else []
+        filters += [f"instances={','.join(row.instance_ids)}"] if row.instance_ids else []
+        filters += [f"project={row.project}"] if row.project else []
+        table.add_row(
+            row.subscription_name,
+            f"{row.slot}/{row.members}",
+            "-" if row.holder is None else str(row.holder),
+            str(row.events_behind),
+            f"{row.seconds_behind:.1f}",
+            _when(row.acked_at) if row.acked_at else "never",
+            " ".join(filters) or "all events",
+        )
+    console.print(table)
+    if slots and (slots[0].horizon_pid is not None or slots[0].horizon_state == "prepared"):
+        first = slots[0]
+        console.print(
+            f"oldest open transaction (holds every follower back): pid {first.horizon_pid}, "
+            f"{first.horizon_state}, open for {first.horizon_age}"
+        )
+
+
+def _feed_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--type", dest="types", action="append", help="only this event type (repeatable)")
+    parser.add_argument("--instance", dest="instances", action="append", help="only this instance (repeat)")
+    parser.add_argument("--project", help="only instances of this project")
+
+
+def add_feed_commands(
+    sub: Any, command: Callable[[str, Handler, str], argparse.ArgumentParser], tail: argparse.ArgumentParser
+) -> None:
+    """The feed options of ``tail`` and the ``subscriptions`` command."""
+    _feed_options(tail)
+    tail.add_argument(
+        "--from",
+        dest="start",
+        type=_start,
+        help="follow the whole store from: beginning, end (default), a cursor, a time or a duration ago",
+    )
+    subs = command("subscriptions", cmd_subscriptions, "list subscriptions and their lag; create, drop...")
+    actions = subs.add_subparsers(dest="action", metavar="ACTION")
+
+    def action(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser = actions.add_parser(name, help=help_text, description=help_text)
+        cluster.add_global_options(parser, argparse.SUPPRESS)
+        return parser
+
+    create = action("create", "create a subscription (the same definition again is a no-op)")
+    create.add_argument("name")
+    create.add_argument(
+        "--from", dest="start", default="beginning", help="beginning (default), end, a cursor, a time"
+    )
+    _feed_options(create)
+    create.add_argument("--members", type=int, default=1, help="consumer-group size (default 1)")
+    create.add_argument(
+        "--lease", type=_seconds, default=30.0, help="seconds a silent member keeps its share"
+    )
+    drop = action("drop", "admin: remove a subscription and its checkpoints")
+    drop.add_argument("name")
+    poll = action("poll", "the next batch after the checkpoint (does not move it)")
+    poll.add_argument("name")
+    poll.add_argument("--limit", type=int, default=100)
+    poll.add_argument("--member", type=int, default=0)
+    ack = action("ack", "move the checkpoint to a delivered cursor")
+    ack.add_argument("name")
+    ack.add_argument("cursor")
+    ack.add_argument("--member", type=int, default=0)
+    action("list", "every subscription slot with its lag (the default)")
 
 
 # --- the parser ----------------------------------------------------------------------------------
@@ -409,10 +562,11 @@ def build_parser() -> argparse.ArgumentParser:
     instances = command("instances", cmd_instances, "list the registered instances")
     instances.add_argument("--status", choices=["active", "stale"])
 
-    tail = command("tail", cmd_tail, "show the last events, then follow new ones until Ctrl-C")
-    tail.add_argument("instance_id")
+    tail = command("tail", cmd_tail, "follow new events of an instance, or of the whole store, until Ctrl-C")
+    tail.add_argument("instance_id", nargs="?", help="one instance (omit to follow the whole store)")
     tail.add_argument("-n", "--lines", type=int, default=10, help="how many past events to show first")
     tail.add_argument("--interval", type=_seconds, default=0.5, help="seconds between polls")
+    add_feed_commands(sub, command, tail)
 
     mcp = command("mcp", cmd_mcp, "run the MCP server (stdio by default; --http for streamable HTTP)")
     mcp.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")

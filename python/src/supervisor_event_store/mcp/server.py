@@ -22,6 +22,7 @@ from psycopg_pool import AsyncConnectionPool
 from ..aio import AsyncEventStore
 from ..cluster import resolve_dsn
 from ..errors import EventStoreError, InstanceNotFoundForEventError, translate_errors
+from . import feed as _feed  # noqa: F401  (then the change-feed tools, listed after them)
 from .event_types import TYPES_FALLBACK, load_event_types
 from .registry import TOOLS, ServerState, ToolContext, store_of, tool_error_text
 from .tools import EMIT_TOOL  # importing tools.py registers every tool

@@ -1,0 +1,1 @@
+"""Small, runnable consumers of the store, tested like the package (see the README)."""
