@@ -29,6 +29,7 @@ from supervisor_event_store import (
     TypeCount,
     _sql,
 )
+from supervisor_event_store import subscriptions as feed
 
 STRUCTURE = Path(__file__).resolve().parents[2] / "sql" / "structure.sql"
 SESSION: list[dict[str, Any]] = [
@@ -96,7 +97,14 @@ def _deployed_arguments(function: str) -> list[str]:
     return [w[1] if w[0] in ("IN", "VARIADIC") else w[0] for w in words if w[0] not in ("OUT", "INOUT")]
 
 
-SQL_CALLS = {name: call for name, call in vars(_sql).items() if isinstance(call, _sql.Call)}
+# Every statement: _sql.py's, and the change feed's in subscriptions.py (imported by the clients as
+# ``feed``; its result types live there).
+SQL_CALLS = {
+    name: call
+    for module in (_sql, feed)
+    for name, call in vars(module).items()
+    if isinstance(call, _sql.Call)
+}
 
 
 @pytest.mark.parametrize("constant", sorted(SQL_CALLS))
@@ -110,14 +118,21 @@ def test_each_sql_call_passes_the_deployed_functions_parameters_by_name(constant
 
 
 def _sql_call_in(method: Any) -> tuple[str, dict[str, ast.expr]]:
-    """The one ``_sql.NAME`` a client method runs, and the keyword arguments it passes to it."""
+    """The one ``_sql.NAME`` (or ``feed.NAME``) a client method runs, and the keyword arguments it
+    passes to it."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(method)))
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         for target in (node.func, *node.args[:1]):
-            if isinstance(target, ast.Attribute) and getattr(target.value, "id", None) == "_sql":
+            if (
+                isinstance(target, ast.Attribute)
+                and (
+                    getattr(target.value, "id", None) == "_sql"
+                    or (getattr(target.value, "id", None) == "feed" and target.attr in SQL_CALLS)
+                )
+            ):
                 found.append((target.attr, {k.arg: k.value for k in node.keywords if k.arg}))
     assert len(found) == 1, f"{method.__qualname__} runs {len(found)} _sql calls"
     return found[0]
@@ -127,7 +142,8 @@ CLIENT_METHODS = [
     (cls, name)
     for cls in (EventStore, AsyncEventStore)
     for name, _ in inspect.getmembers(cls, inspect.isfunction)
-    if not name.startswith("_") and name not in ("open", "close")
+    # subscribe and follow are loops over the calls checked here (subscriptions.py), not calls
+    if not name.startswith("_") and name not in ("open", "close", "subscribe", "follow")
 ]
 
 

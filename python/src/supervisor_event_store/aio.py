@@ -366,9 +366,16 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
         """One long poll, server-side (``event_store.wait_for_events``): the events after ``after``
         (a cursor or a start point) as soon as there are any, or none after ``timeout_seconds``
         (0-60); with the cursor to wait from next."""
-        options = feed._FeedOptions(after, limit, feed.names(event_types), feed.names(instance_ids), project,
-                                    feed.Backoff())
-        return await feed.wait_for_events_async(self, options, timeout_seconds)
+        events = await self._run(
+            feed.WAIT_FOR_EVENTS,
+            after=(cursor := await self.feed_cursor(after)),
+            timeout_seconds=timeout_seconds,
+            limit=limit,
+            event_types=feed.names(event_types),
+            instance_ids=feed.names(instance_ids),
+            project=project,
+        )
+        return feed.FeedPage(events, events[-1].cursor if events else cursor)
 
     async def follow(
         self,

@@ -461,9 +461,16 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
         """One long poll, server-side (``event_store.wait_for_events``): the events after ``after``
         (a cursor or a start point) as soon as there are any, or none after ``timeout_seconds``
         (0-60); with the cursor to wait from next."""
-        options = feed._FeedOptions(after, limit, feed.names(event_types), feed.names(instance_ids), project,
-                                    feed.Backoff())
-        return feed.wait_for_events(self, options, timeout_seconds)
+        events = self._run(
+            feed.WAIT_FOR_EVENTS,
+            after=(cursor := self.feed_cursor(after)),
+            timeout_seconds=timeout_seconds,
+            limit=limit,
+            event_types=feed.names(event_types),
+            instance_ids=feed.names(instance_ids),
+            project=project,
+        )
+        return feed.FeedPage(events, events[-1].cursor if events else cursor)
 
     def follow(
         self,

@@ -220,21 +220,6 @@ def names(value: str | Sequence[str] | None) -> list[str] | None:
     return [value] if isinstance(value, str) else list(value)
 
 
-def timeout_seconds(timeout: float) -> float:
-    """``timeout`` checked: 0 to MAX_WAIT_SECONDS (ES006 otherwise)."""
-    if (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, int | float)
-        or not 0 <= timeout <= MAX_WAIT_SECONDS
-    ):
-        raise InvalidArgumentError(
-            f"invalid argument: timeout must be 0 to {MAX_WAIT_SECONDS:g} seconds, got {timeout!r:.40}",
-            hint="Wait again with the returned cursor instead of a longer timeout.",
-            sqlstate="ES006",
-        )
-    return float(timeout)
-
-
 # --- waiting -------------------------------------------------------------------------------------
 
 
@@ -763,26 +748,6 @@ class AsyncFeedFollower:
 
 
 # --- one long poll --------------------------------------------------------------------------------
-
-
-def wait_for_events(store: EventStore, options: _FeedOptions, timeout: float) -> FeedPage:
-    """The events after ``options.after`` as soon as there are any, or none after ``timeout``
-    seconds: one server-side wait (event_store.wait_for_events), after resolving the start point."""
-    cursor = store.feed_cursor(options.after)
-    events = store._run(WAIT_FOR_EVENTS, after=cursor, timeout_seconds=timeout,
-                        limit=options.limit, event_types=options.event_types,
-                        instance_ids=options.instance_ids, project=options.project)
-    return FeedPage(events, events[-1].cursor if events else cursor)
-
-
-async def wait_for_events_async(store: AsyncEventStore, options: _FeedOptions, timeout: float) -> FeedPage:
-    """``wait_for_events`` for ``AsyncEventStore`` (cancellable: the server-side wait is cancelled
-    with the task)."""
-    cursor = await store.feed_cursor(options.after)
-    events = await store._run(WAIT_FOR_EVENTS, after=cursor, timeout_seconds=timeout,
-                              limit=options.limit, event_types=options.event_types,
-                              instance_ids=options.instance_ids, project=options.project)
-    return FeedPage(events, events[-1].cursor if events else cursor)
 
 
 __all__ = [
