@@ -184,6 +184,8 @@ class Call(Generic[R]):
         return params
 
 
+# The statements: one per SQL function, each naming its parameters (p_x => %(x)s). They look
+# alike on purpose; test_client.py checks every one against the deployed function.
 _EMIT_EVENT = """
 SELECT * FROM event_store.emit_event(
     p_instance_id       => %(instance_id)s::text,

@@ -126,6 +126,8 @@ class SubscriptionSlot:
 
 
 # --- the SQL calls ------------------------------------------------------------------------------
+# One statement per SQL function, each naming its parameters (p_x => %(x)s); they look alike on
+# purpose, like _sql.py's: test_client.py checks every one against the deployed function.
 
 READ_ALL = _sql.Call(
     """
