@@ -61,7 +61,7 @@ demo: db
 test: deps venv test-sqitch test-pgtap lint test-python
 
 # Sqitch round trip on a scratch database: deploy to each release tag, upgrade to the head,
-# verify, revert to the last tag (the schema must equal the one deployed there: reworks and moved
+# verify, revert to @v0.3.0 (the schema must equal the one deployed there: reworks and moved
 # helpers restore their previous bodies), revert everything, deploy again. Leaves the test
 # database deployed for pg_prove.
 test-sqitch: db
@@ -76,6 +76,8 @@ test-sqitch: db
 	sqitch deploy --verify --to @v0.3.0 "$$t"; \
 	$(DUMP_SCHEMA) "$$dsn" > $$dumps/structure-v0.3.0.sql; \
 	psql -X -q -d "$$dsn" -v tag=v0.3.0 -f tests/upgrade/emit.sql >/dev/null; \
+	sqitch deploy --verify --to @v0.4.0 "$$t"; \
+	psql -X -q -d "$$dsn" -v tag=v0.4.0 -f tests/upgrade/emit.sql >/dev/null; \
 	sqitch deploy --verify "$$t"; \
 	psql -X -q -d "$$dsn" -f tests/upgrade/check.sql; \
 	$(DUMP_SCHEMA) "$$dsn" > $$dumps/structure-upgraded.sql; \
