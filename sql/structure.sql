@@ -165,15 +165,7 @@ CREATE FUNCTION event_store._check_emit_arguments(p_instance_id text, p_metadata
     AS $$
 BEGIN
     PERFORM event_store._check_instance_id(p_instance_id);
-    IF jsonb_typeof(p_metadata) <> 'object' THEN
-        RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(p_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or NULL.';
-    END IF;
-    IF pg_column_size(p_metadata) > 1048576 THEN
-        RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(p_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
-    END IF;
-    PERFORM event_store._check_json_limits(p_metadata, 'metadata', 'ES006');
+    PERFORM event_store._check_metadata(p_metadata);
     IF p_expected_sequence < 0 THEN
         RAISE EXCEPTION 'expected_sequence must be 0 or more, got %', p_expected_sequence
             USING ERRCODE = 'ES006', HINT = 'Use 0 for "no events yet", or the last sequence_num you read.';
@@ -353,6 +345,28 @@ END
 $$;
 
 COMMENT ON FUNCTION event_store._check_lifecycle_emit(p_event_type text, p_where text) IS 'Internal: raises ES006 (hint: the function to call) when instance_registered, instance_heartbeat or instance_stale is emitted other than by register_instance, heartbeat or mark_stale_instances.';
+
+CREATE FUNCTION event_store._check_metadata(p_metadata jsonb, p_where text DEFAULT ''::text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_metadata IS NULL THEN
+        RETURN true;
+    END IF;
+    IF jsonb_typeof(p_metadata) <> 'object' THEN
+        RAISE EXCEPTION '%metadata must be a JSON object, got %', p_where, jsonb_typeof(p_metadata)
+            USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or leave it out.';
+    END IF;
+    IF pg_column_size(p_metadata) > 1048576 THEN
+        RAISE EXCEPTION '%metadata is % bytes, over the 1 MiB cap', p_where, pg_column_size(p_metadata)
+            USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
+    END IF;
+    RETURN event_store._check_json_limits(p_metadata, p_where || 'metadata', 'ES006');
+END
+$$;
+
+COMMENT ON FUNCTION event_store._check_metadata(p_metadata jsonb, p_where text) IS 'Internal: raises ES006 unless metadata is NULL or a JSON object within the limits (1 MiB, 32 levels, numbers of 64 characters); true otherwise.';
 
 CREATE FUNCTION event_store._closest_event_types(p_name text, p_limit integer DEFAULT 3) RETURNS text[]
     LANGUAGE plpgsql STABLE
@@ -1748,15 +1762,7 @@ BEGIN
         END IF;
         v_valid := event_store._check_lifecycle_emit(v_item ->> 'event_type', v_where);
         v_valid := event_store._validate_event(v_item ->> 'event_type', v_item -> 'event_data', v_where);
-        IF coalesce(jsonb_typeof(v_item -> 'metadata'), 'null') NOT IN ('object', 'null') THEN
-            RAISE EXCEPTION '%metadata must be a JSON object, got %', v_where, jsonb_typeof(v_item -> 'metadata')
-                USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or leave it out.';
-        END IF;
-        IF pg_column_size(v_item -> 'metadata') > 1048576 THEN
-            RAISE EXCEPTION '%metadata is % bytes, over the 1 MiB cap', v_where, pg_column_size(v_item -> 'metadata')
-                USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
-        END IF;
-        v_valid := event_store._check_json_limits(v_item -> 'metadata', v_where || 'metadata', 'ES006');
+        v_valid := event_store._check_metadata(nullif(v_item -> 'metadata', 'null'), v_where);  -- JSON null: none
         IF coalesce(jsonb_typeof(v_item -> 'event_id'), 'null') <> 'null' THEN
             IF jsonb_typeof(v_item -> 'event_id') <> 'string'
                OR (v_item ->> 'event_id') !~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$' THEN
@@ -2446,16 +2452,9 @@ BEGIN
         RAISE EXCEPTION 'project is % characters long, over the limit of 200', length(p_project)
             USING ERRCODE = 'ES006', HINT = 'Pass the project''s name, not its description.';
     END IF;
-    IF p_metadata IS NOT NULL AND jsonb_typeof(p_metadata) <> 'object' THEN
-        RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(p_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"host": "odin"}, or NULL.';
-    END IF;
-    IF pg_column_size(p_metadata) > 1048576 THEN
-        RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(p_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Keep instance metadata small; store large payloads elsewhere.';
-    END IF;
-    IF NOT event_store._json_within_limits(p_metadata) THEN
-        PERFORM event_store._check_json_limits(p_metadata, 'metadata', 'ES006');
+    IF jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576
+       OR NOT event_store._json_within_limits(p_metadata) THEN
+        PERFORM event_store._check_metadata(p_metadata);
     END IF;
 
     PERFORM event_store._lock_stream(p_instance_id);     -- before the row, like every emit
@@ -2731,6 +2730,8 @@ REVOKE ALL ON FUNCTION event_store._check_instance_row() FROM PUBLIC;
 REVOKE ALL ON FUNCTION event_store._check_json_limits(p_value jsonb, p_what text, p_errcode text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._check_lifecycle_emit(p_event_type text, p_where text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._check_metadata(p_metadata jsonb, p_where text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._closest_event_types(p_name text, p_limit integer) FROM PUBLIC;
 

@@ -1,6 +1,7 @@
 -- Deploy supervisor_event_store:functions/_check_emit_arguments to pg
 -- requires: functions/_check_instance_id
 -- requires: functions/_check_json_limits
+-- requires: functions/_check_metadata
 
 -- Moved here from functions/emit_event (issue 14: one function, one change). Its first definition stays in
 -- functions/emit_event's tagged script, as deployed then; this change's revert restores the body it had.
@@ -24,15 +25,7 @@ CREATE OR REPLACE FUNCTION event_store._check_emit_arguments(
 AS $$
 BEGIN
     PERFORM event_store._check_instance_id(p_instance_id);
-    IF jsonb_typeof(p_metadata) <> 'object' THEN
-        RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(p_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or NULL.';
-    END IF;
-    IF pg_column_size(p_metadata) > 1048576 THEN
-        RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(p_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
-    END IF;
-    PERFORM event_store._check_json_limits(p_metadata, 'metadata', 'ES006');
+    PERFORM event_store._check_metadata(p_metadata);
     IF p_expected_sequence < 0 THEN
         RAISE EXCEPTION 'expected_sequence must be 0 or more, got %', p_expected_sequence
             USING ERRCODE = 'ES006', HINT = 'Use 0 for "no events yet", or the last sequence_num you read.';

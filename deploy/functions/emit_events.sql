@@ -9,6 +9,7 @@
 -- requires: functions/_json_within_limits
 -- requires: functions/_is_instance_id
 -- requires: functions/_event_id_reused
+-- requires: functions/_check_metadata
 
 BEGIN;
 
@@ -138,15 +139,7 @@ BEGIN
         END IF;
         v_valid := event_store._check_lifecycle_emit(v_item ->> 'event_type', v_where);
         v_valid := event_store._validate_event(v_item ->> 'event_type', v_item -> 'event_data', v_where);
-        IF coalesce(jsonb_typeof(v_item -> 'metadata'), 'null') NOT IN ('object', 'null') THEN
-            RAISE EXCEPTION '%metadata must be a JSON object, got %', v_where, jsonb_typeof(v_item -> 'metadata')
-                USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or leave it out.';
-        END IF;
-        IF pg_column_size(v_item -> 'metadata') > 1048576 THEN
-            RAISE EXCEPTION '%metadata is % bytes, over the 1 MiB cap', v_where, pg_column_size(v_item -> 'metadata')
-                USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
-        END IF;
-        v_valid := event_store._check_json_limits(v_item -> 'metadata', v_where || 'metadata', 'ES006');
+        v_valid := event_store._check_metadata(nullif(v_item -> 'metadata', 'null'), v_where);  -- JSON null: none
         IF coalesce(jsonb_typeof(v_item -> 'event_id'), 'null') <> 'null' THEN
             IF jsonb_typeof(v_item -> 'event_id') <> 'string'
                OR (v_item ->> 'event_id') !~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$' THEN

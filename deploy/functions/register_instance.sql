@@ -3,6 +3,7 @@
 -- requires: functions/_lock_stream
 -- requires: functions/_check_instance_id
 -- requires: functions/_json_within_limits
+-- requires: functions/_check_metadata
 
 BEGIN;
 
@@ -44,16 +45,9 @@ BEGIN
         RAISE EXCEPTION 'project is % characters long, over the limit of 200', length(p_project)
             USING ERRCODE = 'ES006', HINT = 'Pass the project''s name, not its description.';
     END IF;
-    IF p_metadata IS NOT NULL AND jsonb_typeof(p_metadata) <> 'object' THEN
-        RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(p_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"host": "odin"}, or NULL.';
-    END IF;
-    IF pg_column_size(p_metadata) > 1048576 THEN
-        RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(p_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Keep instance metadata small; store large payloads elsewhere.';
-    END IF;
-    IF NOT event_store._json_within_limits(p_metadata) THEN
-        PERFORM event_store._check_json_limits(p_metadata, 'metadata', 'ES006');
+    IF jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576
+       OR NOT event_store._json_within_limits(p_metadata) THEN
+        PERFORM event_store._check_metadata(p_metadata);
     END IF;
 
     PERFORM event_store._lock_stream(p_instance_id);     -- before the row, like every emit
