@@ -1,29 +1,7 @@
--- Revert supervisor_event_store:functions/_check_date_range from pg: the function stays (its callers deployed
--- before this change use it) with the body it had before it moved here (from functions/_check_event_types at @v0.3.0).
+-- Revert supervisor_event_store:functions/_check_date_range from pg: nothing to undo. The move into this
+-- change kept the body, comment and privileges exactly as functions/_check_event_types at @v0.3.0 deployed them,
+-- and the function stays (its callers deployed before this change use it). make test-sqitch
+-- checks that reverting to @v0.3.0 gives back the schema that tag deployed.
 
 BEGIN;
-
-/* Raises ES006 when both dates are given and the start is after the end. */
-CREATE OR REPLACE FUNCTION event_store._check_date_range(
-    p_start_date timestamptz,
-    p_end_date   timestamptz
-)
-    RETURNS void
-    LANGUAGE plpgsql
-    IMMUTABLE
-    SET search_path = event_store, pg_temp
-AS $$
-BEGIN
-    IF p_start_date > p_end_date THEN
-        RAISE EXCEPTION 'start_date % is after end_date %', p_start_date, p_end_date
-            USING ERRCODE = 'ES006', HINT = 'Swap them; both ends are inclusive.';
-    END IF;
-END
-$$;
-
-COMMENT ON FUNCTION event_store._check_date_range(timestamptz, timestamptz) IS
-    'Internal: raises ES006 when p_start_date is after p_end_date.';
-
-REVOKE ALL ON FUNCTION event_store._check_date_range(timestamptz, timestamptz) FROM PUBLIC;
-
 COMMIT;

@@ -1,45 +1,7 @@
--- Revert supervisor_event_store:functions/_edit_distance from pg: the function stays (its callers deployed
--- before this change use it) with the body it had before it moved here (from functions/_closest_event_types at @v0.3.0).
+-- Revert supervisor_event_store:functions/_edit_distance from pg: nothing to undo. The move into this
+-- change kept the body, comment and privileges exactly as functions/_closest_event_types at @v0.3.0 deployed them,
+-- and the function stays (its callers deployed before this change use it). make test-sqitch
+-- checks that reverting to @v0.3.0 gives back the schema that tag deployed.
 
 BEGIN;
-
-/* Levenshtein distance between two short strings (insert, delete, substitute cost 1). */
-CREATE OR REPLACE FUNCTION event_store._edit_distance(
-    p_a text,
-    p_b text
-)
-    RETURNS int
-    LANGUAGE plpgsql
-    IMMUTABLE
-    STRICT
-    SET search_path = event_store, pg_temp
-AS $$
-DECLARE
-    v_prev int[];
-    v_curr int[];
-    v_la   int := length(p_a);
-    v_lb   int := length(p_b);
-BEGIN
-    IF v_la = 0 THEN RETURN v_lb; END IF;
-    IF v_lb = 0 THEN RETURN v_la; END IF;
-    v_prev := ARRAY(SELECT generate_series(0, v_lb));
-    FOR i IN 1 .. v_la LOOP
-        v_curr := ARRAY[i];
-        FOR j IN 1 .. v_lb LOOP
-            v_curr := v_curr || least(
-                v_prev[j + 1] + 1,
-                v_curr[j] + 1,
-                v_prev[j] + CASE WHEN substr(p_a, i, 1) = substr(p_b, j, 1) THEN 0 ELSE 1 END);
-        END LOOP;
-        v_prev := v_curr;
-    END LOOP;
-    RETURN v_prev[v_lb + 1];
-END
-$$;
-
-COMMENT ON FUNCTION event_store._edit_distance(text, text) IS
-    'Internal: Levenshtein edit distance between two strings.';
-
-REVOKE ALL ON FUNCTION event_store._edit_distance(text, text) FROM PUBLIC;
-
 COMMIT;

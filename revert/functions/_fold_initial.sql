@@ -1,22 +1,7 @@
--- Revert supervisor_event_store:functions/_fold_initial from pg: the function stays (its callers deployed
--- before this change use it) with the body it had before it moved here (from functions/_fold_apply).
+-- Revert supervisor_event_store:functions/_fold_initial from pg: nothing to undo. The move into this
+-- change kept the body, comment and privileges exactly as functions/_fold_apply deployed them,
+-- and the function stays (its callers deployed before this change use it). make test-sqitch
+-- checks that reverting to @v0.3.0 gives back the schema that tag deployed.
 
 BEGIN;
-
-/* The state before any event: status active, zero counters, empty logs. */
-CREATE OR REPLACE FUNCTION event_store._fold_initial()
-    RETURNS event_store._fold_acc
-    LANGUAGE sql
-    IMMUTABLE
-    PARALLEL SAFE
-    SET search_path = event_store, pg_temp
-AS $$
-    SELECT '(,active,,,0,,,0,,,{},0,0,0,,0,0,,0,,[],[],0,0,0,,{},,,0,0,,[],0,0)'::event_store._fold_acc
-$$;
-
-COMMENT ON FUNCTION event_store._fold_initial() IS
-    'Internal: the fold state before any event (status active, zero counters, empty logs).';
-
-REVOKE ALL ON FUNCTION event_store._fold_initial() FROM PUBLIC;
-
 COMMIT;

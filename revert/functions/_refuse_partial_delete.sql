@@ -1,34 +1,7 @@
--- Revert supervisor_event_store:functions/_refuse_partial_delete from pg: the function stays (its callers deployed
--- before this change use it) with the body it had before it moved here (from triggers/events_immutable@v0.3.0).
+-- Revert supervisor_event_store:functions/_refuse_partial_delete from pg: nothing to undo. The move into this
+-- change kept the body, comment and privileges exactly as triggers/events_immutable deployed them,
+-- and the function stays (its callers deployed before this change use it). make test-sqitch
+-- checks that reverting to @v0.3.0 gives back the schema that tag deployed.
 
 BEGIN;
-
-/*
- * The setting alone would let the table owner delete single events of the named instance and
- * leave a gap. After every DELETE statement this checks that no event of the named instance is
- * left: the escape hatch only ever clears a whole stream, as delete_events_for_instance does.
- */
-CREATE OR REPLACE FUNCTION event_store._refuse_partial_delete()
-    RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = event_store, pg_temp
-AS $$
-DECLARE
-    v_instance text := current_setting('event_store.delete_instance', true);
-BEGIN
-    IF EXISTS (SELECT FROM event_store.events e WHERE e.instance_id = v_instance) THEN
-        RAISE EXCEPTION 'events are immutable: a DELETE may only remove all events of instance "%"', v_instance
-            USING ERRCODE = 'ES005',
-                  HINT = 'To clear a test instance, an event_store_admin calls '
-                         'event_store.delete_events_for_instance(instance_id).';
-    END IF;
-    RETURN NULL;
-END
-$$;
-
-COMMENT ON FUNCTION event_store._refuse_partial_delete() IS
-    'Trigger function: raises ES005 when a DELETE left some events of the instance it was allowed to clear.';
-
-REVOKE ALL ON FUNCTION event_store._refuse_partial_delete() FROM PUBLIC;
-
 COMMIT;

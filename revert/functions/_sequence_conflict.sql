@@ -1,32 +1,7 @@
--- Revert supervisor_event_store:functions/_sequence_conflict from pg: the function stays (its callers deployed
--- before this change use it) with the body it had before it moved here (from functions/emit_event at @v0.3.0).
+-- Revert supervisor_event_store:functions/_sequence_conflict from pg: nothing to undo. The move into this
+-- change kept the body, comment and privileges exactly as functions/emit_event at @v0.3.0 deployed them,
+-- and the function stays (its callers deployed before this change use it). make test-sqitch
+-- checks that reverting to @v0.3.0 gives back the schema that tag deployed.
 
 BEGIN;
-
-/* Raises ES004: the stream's last sequence number is not the one the caller expected. */
-CREATE OR REPLACE FUNCTION event_store._sequence_conflict(
-    p_instance_id text,
-    p_expected    bigint,
-    p_actual      bigint
-)
-    RETURNS void
-    LANGUAGE plpgsql
-    IMMUTABLE
-    SET search_path = event_store, pg_temp
-AS $$
-BEGIN
-    RAISE EXCEPTION 'expected sequence mismatch for instance "%": expected %, actual %',
-                    p_instance_id, p_expected, p_actual
-        USING ERRCODE = 'ES004',
-              DETAIL = format('expected=%s actual=%s', p_expected, p_actual),
-              HINT = 'Another writer appended first. Read the new events, decide again, and retry '
-                     'with the current last sequence_num.';
-END
-$$;
-
-COMMENT ON FUNCTION event_store._sequence_conflict(text, bigint, bigint) IS
-    'Internal: raises ES004 (expected sequence mismatch) with expected and actual.';
-
-REVOKE ALL ON FUNCTION event_store._sequence_conflict(text, bigint, bigint) FROM PUBLIC;
-
 COMMIT;
