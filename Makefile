@@ -121,6 +121,7 @@ bench: bench-write bench-read bench-python
 bench-write: db
 	bash tests/bench/write_bench.sh
 	bash tests/bench/write_compare.sh
+	bash tests/bench/messagedb_compare.sh
 
 bench-read: db
 	$(PY) tests/bench/read_bench.py
