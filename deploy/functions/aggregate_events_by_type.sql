@@ -4,12 +4,22 @@
 -- requires: indexes/events_instance_type_timestamp
 -- requires: roles/event_store_reader
 -- requires: functions/_check_date_range
+-- requires: tables/fleet_index
+-- requires: tables/fleet_type_counts
+-- requires: tables/projections
+-- requires: indexes/events_feed_key
 
 BEGIN;
 
 /*
  * Event counts per type, most frequent first (ties by type), for one instance (an index-only
  * scan of events_instance_type_timestamp_idx) or all instances, optionally within dates.
+ * All instances: from the fleet projection, which counts the events up to its watermark per
+ * type and UTC hour (fleet_type_counts): the whole hours of the range from there (a few rows
+ * per type and hour instead of every event), the partial hours at its two ends from
+ * fleet_index (index-only on ("timestamp") INCLUDE (event_type)), and the events after the
+ * watermark from events. The three parts are disjoint and cover every event, under one
+ * snapshot: the counts are exact, however far behind the projector is.
  */
 CREATE OR REPLACE FUNCTION event_store.aggregate_events_by_type(
     p_instance_id text        DEFAULT NULL,
@@ -22,22 +32,67 @@ CREATE OR REPLACE FUNCTION event_store.aggregate_events_by_type(
     SECURITY DEFINER
     SET search_path = event_store, pg_temp
 AS $$
+DECLARE
+    v_first timestamptz;   -- the first whole hour of the range (NULL: from the beginning)
+    v_end   timestamptz;   -- the end of the last whole hour (NULL: to the end)
 BEGIN
     PERFORM event_store._check_date_range(p_start_date, p_end_date);
     IF p_instance_id IS NOT NULL THEN
         PERFORM event_store._instance_head(p_instance_id);
+        -- Dynamic so each call is planned for its own filters.
+        RETURN QUERY EXECUTE format(
+            'SELECT c.event_type, et.category, c.n
+               FROM (SELECT e.event_type, count(*) AS n FROM event_store.events e WHERE e.instance_id = $1 %s%s
+                      GROUP BY e.event_type) c
+               JOIN event_store.event_types et ON et.event_type = c.event_type
+              ORDER BY c.n DESC, c.event_type',
+            CASE WHEN p_start_date IS NOT NULL THEN ' AND e."timestamp" >= $2' END,
+            CASE WHEN p_end_date IS NOT NULL THEN ' AND e."timestamp" <= $3' END)
+        USING p_instance_id, p_start_date, p_end_date;
+        RETURN;
     END IF;
-    -- Dynamic so each call is planned for its own filters (one instance vs all, dates or not).
-    RETURN QUERY EXECUTE format(
-        'SELECT c.event_type, et.category, c.n
-           FROM (SELECT e.event_type, count(*) AS n FROM event_store.events e WHERE true %s%s%s
-                  GROUP BY e.event_type) c
-           JOIN event_store.event_types et ON et.event_type = c.event_type
-          ORDER BY c.n DESC, c.event_type',
-        CASE WHEN p_instance_id IS NOT NULL THEN ' AND e.instance_id = $1' END,
-        CASE WHEN p_start_date IS NOT NULL THEN ' AND e."timestamp" >= $2' END,
-        CASE WHEN p_end_date IS NOT NULL THEN ' AND e."timestamp" <= $3' END)
-    USING p_instance_id, p_start_date, p_end_date;
+
+    -- Hour boundaries in UTC, as fleet_type_counts buckets them; an hour [h, h + 1 hour) is whole
+    -- when v_first <= h and h + 1 hour <= v_end (the end date is inclusive, so an event stamped
+    -- exactly at v_end falls in a partial hour).
+    v_first := date_trunc('hour', p_start_date, 'UTC');
+    IF v_first < p_start_date THEN
+        v_first := v_first + interval '1 hour';
+    END IF;
+    v_end := date_trunc('hour', p_end_date, 'UTC');
+    IF v_first >= v_end THEN                    -- no whole hour: all from fleet_index
+        v_end := v_first;
+    END IF;
+
+    RETURN QUERY
+    SELECT c.event_type, et.category, sum(c.n)::bigint
+      FROM (SELECT r.event_type, r.event_count AS n
+              FROM event_store.fleet_type_counts r
+             WHERE (v_first IS NULL OR r.hour >= v_first) AND (v_end IS NULL OR r.hour < v_end)
+            UNION ALL
+            SELECT f.event_type, count(*)
+              FROM event_store.fleet_index f
+             WHERE f."timestamp" >= p_start_date AND f."timestamp" < v_first
+               AND (p_end_date IS NULL OR f."timestamp" <= p_end_date)
+             GROUP BY f.event_type
+            UNION ALL
+            SELECT f.event_type, count(*)
+              FROM event_store.fleet_index f
+             WHERE f."timestamp" >= v_end AND f."timestamp" <= p_end_date
+               AND (p_start_date IS NULL OR f."timestamp" >= p_start_date)
+             GROUP BY f.event_type
+            UNION ALL
+            SELECT e.event_type, count(*)
+              FROM event_store.events e, event_store.projections w
+             WHERE w.projection_name = 'fleet_index'
+               AND (e.feed_key, e.global_position) > (w.feed_key, w.global_position)
+               AND (p_start_date IS NULL OR e."timestamp" >= p_start_date)
+               AND (p_end_date IS NULL OR e."timestamp" <= p_end_date)
+             GROUP BY e.event_type) c
+      JOIN event_store.event_types et ON et.event_type = c.event_type
+     GROUP BY c.event_type, et.category
+    HAVING sum(c.n) > 0
+     ORDER BY 3 DESC, 1;
 END
 $$;
 

@@ -1,4 +1,5 @@
 -- Deploy supervisor_event_store:functions/count_events to pg
+-- requires: functions/count_events@v0.4.0
 -- requires: functions/query_events
 -- requires: roles/event_store_reader
 
@@ -8,7 +9,8 @@ BEGIN;
  * How many events match the filters of query_events: its total_count on its own, also when a
  * page would be empty (query_events returns no rows then, so a client paging past the end cannot
  * read the total from a row). Same parameters (without limit/offset), same validation and errors,
- * same plans: it asks query_events for a one-row page, so the two can never disagree.
+ * same plans: it asks query_events for a one-row page, so the two can never disagree. Always exact
+ * (p_exact_count => true): query_events' total_count stops at 10,000 unless asked.
  */
 CREATE OR REPLACE FUNCTION event_store.count_events(
     p_instance_id    text        DEFAULT NULL,
@@ -26,7 +28,7 @@ CREATE OR REPLACE FUNCTION event_store.count_events(
 AS $$
     SELECT coalesce((SELECT q.total_count
                        FROM event_store.query_events(p_instance_id, p_event_types, p_start_date, p_end_date,
-                                                     p_keyword, 1, 0, p_after_sequence) q), 0)
+                                                     p_keyword, 1, 0, p_after_sequence, true) q), 0)
 $$;
 
 COMMENT ON FUNCTION event_store.count_events(text, text[], timestamptz, timestamptz, text, bigint) IS

@@ -4,6 +4,9 @@
 -- requires: functions/_lock_stream
 -- requires: functions/_check_instance_id
 -- requires: functions/_instance_not_found
+-- requires: tables/fleet_index
+-- requires: tables/fleet_type_counts
+-- requires: tables/projections
 
 BEGIN;
 
@@ -15,6 +18,10 @@ BEGIN;
  * DELETE (under the stream lock and the row lock, so no emit runs in between): the trigger
  * (triggers/events_immutable) lets an instance's events go only inside this function, with the
  * head already 0 and the setting naming the instance, so the escape hatch always resets the stream.
+ * The instance's rows of the fleet projection go too, and their counts come off fleet_type_counts.
+ * The projection's watermark row is locked first (as project_fleet locks it for a batch), so a
+ * batch that read the rows deleted here has committed before (and its rows are deleted here), or
+ * starts after (and no longer sees them). Lock order: stream, instance row, watermark row.
  */
 CREATE OR REPLACE FUNCTION event_store.delete_events_for_instance(
     p_instance_id text
@@ -34,6 +41,17 @@ BEGIN
     IF NOT FOUND THEN
         PERFORM event_store._instance_not_found(p_instance_id);
     END IF;
+
+    PERFORM 1 FROM event_store.projections p WHERE p.projection_name = 'fleet_index' FOR UPDATE;
+    WITH gone AS (
+        DELETE FROM event_store.fleet_index f WHERE f.instance_id = p_instance_id
+        RETURNING f.event_type, date_trunc('hour', f."timestamp", 'UTC') AS hour
+    )
+    UPDATE event_store.fleet_type_counts c
+       SET event_count = c.event_count - g.n
+      FROM (SELECT gone.event_type, gone.hour, count(*) AS n FROM gone GROUP BY 1, 2) g
+     WHERE c.event_type = g.event_type AND c.hour = g.hour;
+    DELETE FROM event_store.fleet_type_counts c WHERE c.event_count = 0;
 
     -- The head first: the immutability trigger lets rows go only when it is already 0.
     UPDATE event_store.instances i SET last_sequence_num = 0 WHERE i.instance_id = p_instance_id;

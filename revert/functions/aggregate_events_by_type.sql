@@ -1,5 +1,9 @@
--- Revert supervisor_event_store:functions/aggregate_events_by_type from pg: restores the @v0.3.0 version (the same body; the
--- rework only added the requires of its helpers' own changes).
+-- Deploy supervisor_event_store:functions/aggregate_events_by_type to pg
+-- requires: functions/_instance_head
+-- requires: functions/_check_event_types
+-- requires: indexes/events_instance_type_timestamp
+-- requires: roles/event_store_reader
+-- requires: functions/_check_date_range
 
 BEGIN;
 

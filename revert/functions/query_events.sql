@@ -1,4 +1,4 @@
--- Deploy supervisor_event_store:functions/query_events to pg
+-- Revert supervisor_event_store:functions/query_events from pg (back to its @v0.4.0 body)
 -- requires: functions/_instance_head
 -- requires: functions/_check_event_types
 -- requires: functions/_search_text
@@ -6,8 +6,12 @@
 -- requires: indexes/events_instance_type_timestamp
 -- requires: indexes/events_global_position
 -- requires: roles/event_store_reader
+-- requires: functions/_check_date_range
 
 BEGIN;
+
+-- The @v0.4.0 signature had no p_exact_count (and no total_exact column): drop this one first.
+DROP FUNCTION event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint, boolean);
 
 /*
  * Events matching all given filters, one page, in sequence order (one instance) or
@@ -37,6 +41,8 @@ BEGIN;
  * jit is off: JIT compilation (tens of ms) never pays for a page of at most 1,000 rows.
  * p_after_sequence (one instance only) is a filter: sequence_num > p_after_sequence; total_count
  * then counts the matches after it.
+ * No backslash in any string literal (chr(92) instead): a session with standard_conforming_strings
+ * off compiles this body with such literals read as escapes (issue 10: 42601 for any keyword).
  */
 CREATE OR REPLACE FUNCTION event_store.query_events(
     p_instance_id    text        DEFAULT NULL,
@@ -117,7 +123,9 @@ BEGIN
         IF v_head <= 2000 THEN
             v_where := v_where || ' AND strpos(event_store._search_text(e.event_data, e.metadata), $6) > 0';
         ELSE
-            v_like := '%' || replace(replace(replace(v_kw_json, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+            -- chr(92) is the backslash: no backslash in a literal, whatever standard_conforming_strings says.
+            v_like := '%' || replace(replace(replace(v_kw_json, chr(92), chr(92) || chr(92)), '%', chr(92) || '%'),
+                                     '_', chr(92) || '_') || '%';
             v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
         END IF;
         -- The match above runs on JSON text, so it is only a prefilter where that text is not the
@@ -132,7 +140,7 @@ BEGIN
         IF v_kw ~ '[],[ ]' THEN
             v_where := v_where || ' AND' || v_exact;
         ELSE
-            v_where := v_where || ' AND (strpos(e.event_data::text || e.metadata::text, ''\'') = 0 OR'
+            v_where := v_where || ' AND (strpos(e.event_data::text || e.metadata::text, chr(92)) = 0 OR'
                                || v_exact || ')';
         END IF;
     END IF;

@@ -1,0 +1,7 @@
+-- Revert supervisor_event_store:tables/projections from pg
+
+BEGIN;
+
+DROP TABLE event_store.projections;
+
+COMMIT;
