@@ -1,11 +1,11 @@
 -- Read functions: query_events (every filter alone and combined, literal keywords, paging),
 -- get_latest_events, get_event_by_id, get_event_count, aggregate_events_by_type, list_event_types.
 BEGIN;
-SELECT plan(114);
+SELECT plan(119);
 
 -- Signatures, definer, privileges
 SELECT has_function('event_store', 'query_events',
-                    ARRAY['text', 'text[]', 'timestamp with time zone', 'timestamp with time zone', 'text', 'integer', 'integer', 'bigint']);
+                    ARRAY['text', 'text[]', 'timestamp with time zone', 'timestamp with time zone', 'text', 'integer', 'integer', 'bigint', 'boolean']);
 SELECT has_function('event_store', 'get_latest_events', ARRAY['text', 'integer']);
 SELECT has_function('event_store', 'get_event_by_id', ARRAY['uuid']);
 SELECT has_function('event_store', 'get_event_count', ARRAY['text']);
@@ -15,7 +15,7 @@ SELECT function_returns('event_store', 'get_event_count', ARRAY['text'], 'bigint
 SELECT function_returns('event_store', 'get_latest_events', ARRAY['text', 'integer'], 'setof event_store.events');
 SELECT function_returns('event_store', 'get_event_by_id', ARRAY['uuid'], 'setof event_store.events');
 SELECT is_definer('event_store', 'query_events',
-                  ARRAY['text', 'text[]', 'timestamp with time zone', 'timestamp with time zone', 'text', 'integer', 'integer', 'bigint']);
+                  ARRAY['text', 'text[]', 'timestamp with time zone', 'timestamp with time zone', 'text', 'integer', 'integer', 'bigint', 'boolean']);
 SELECT is_definer('event_store', 'get_latest_events', ARRAY['text', 'integer']);
 SELECT is_definer('event_store', 'get_event_by_id', ARRAY['uuid']);
 SELECT is_definer('event_store', 'get_event_count', ARRAY['text']);
@@ -23,14 +23,25 @@ SELECT is_definer('event_store', 'aggregate_events_by_type', ARRAY['text', 'time
 SELECT is_definer('event_store', 'list_event_types', ARRAY['text']);
 SELECT ok(bool_and(has_function_privilege(r, f, 'EXECUTE')), 'reader, writer and admin may execute every read function')
   FROM unnest(ARRAY['event_store_reader', 'event_store_writer', 'event_store_admin']) r,
-       unnest(ARRAY['event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint)',
+       unnest(ARRAY['event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint, boolean)',
                     'event_store.get_latest_events(text, int)', 'event_store.get_event_by_id(uuid)',
                     'event_store.get_event_count(text)',
                     'event_store.aggregate_events_by_type(text, timestamptz, timestamptz)',
                     'event_store.list_event_types(text)']) f;
-SELECT results_eq($$SELECT pg_get_function_result('event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint)'::regprocedure)$$,
-                  $$VALUES ('TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean)')$$,
-                  'query_events returns the event columns plus total_count and has_more');
+SELECT results_eq($$SELECT pg_get_function_result('event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint, boolean)'::regprocedure)$$,
+                  $$VALUES ('TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean, total_exact boolean)')$$,
+                  'query_events returns the event columns plus total_count, has_more and total_exact');
+SELECT function_returns('event_store', 'query_events',
+                        ARRAY['text', 'text[]', 'timestamp with time zone', 'timestamp with time zone', 'text', 'integer', 'integer', 'bigint', 'boolean'],
+                        'setof record');
+SELECT hasnt_function('event_store', 'query_events',
+                      ARRAY['text', 'text[]', 'timestamp with time zone', 'timestamp with time zone', 'text', 'integer', 'integer', 'bigint'],
+                      'the 8-argument query_events of v0.4.0 is gone (no ambiguous overload)');
+SELECT ok(NOT has_function_privilege('public', 'event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint, boolean)', 'EXECUTE'),
+          'PUBLIC may not execute query_events');
+SELECT is((SELECT p.proargnames[9] || ' ' || pg_get_function_arg_default(p.oid, 9)
+             FROM pg_proc p WHERE p.oid = 'event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint, boolean)'::regprocedure),
+          'p_exact_count false', 'the ninth argument is p_exact_count, default false');
 
 -- Fixtures. q-PS-1: six events with awkward characters; q-PS-2: one more keyword hit;
 -- q-dates: inserted directly (as the owner) one per day so date filters can be told apart.
@@ -69,6 +80,14 @@ SELECT results_eq($$SELECT sequence_num, has_more FROM event_store.query_events(
 SELECT results_eq($$SELECT sequence_num, has_more FROM event_store.query_events('q-PS-1', p_limit => 4, p_offset => 3)$$,
                   $$VALUES (4::bigint, false), (5, false), (6, false)$$, 'a short last page has no more');
 SELECT is_empty($$SELECT * FROM event_store.query_events('q-PS-1', p_offset => 6)$$, 'offset at the end: no rows');
+SELECT results_eq($$SELECT DISTINCT total_exact FROM (
+                        SELECT total_exact FROM event_store.query_events('q-PS-1')
+                        UNION ALL SELECT total_exact FROM event_store.query_events('q-PS-1', ARRAY['test_passed'])
+                        UNION ALL SELECT total_exact FROM event_store.query_events('q-PS-1', p_keyword => 'e-')
+                        UNION ALL SELECT total_exact FROM event_store.query_events()
+                        UNION ALL SELECT total_exact FROM event_store.query_events(p_keyword => 'timeoutqx')
+                        UNION ALL SELECT total_exact FROM event_store.query_events(p_event_types => ARRAY['test_passed'], p_exact_count => true)) t$$,
+                  $$VALUES (true)$$, 'a few matches: total_exact on every path, with or without p_exact_count');
 SELECT is_empty($$SELECT * FROM event_store.query_events('q-PS-1', p_offset => 1000)$$, 'offset past the end: no rows');
 SELECT results_eq($$SELECT sequence_num, total_count, has_more FROM event_store.query_events('q-PS-1', p_limit => 1, p_after_sequence => 4)$$,
                   $$VALUES (5::bigint, 2::bigint, true)$$, 'keyset: after sequence 4, total_count counts what follows');
