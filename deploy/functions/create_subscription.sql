@@ -6,6 +6,7 @@
 -- requires: indexes/events_feed_key
 -- requires: roles/event_store_writer
 -- requires: functions/_feed_cursor
+-- requires: functions/_feed_key_since
 
 BEGIN;
 
@@ -92,8 +93,7 @@ BEGIN
         END;
         -- From the smallest key among the events stamped from v_since on: the visible ones, and
         -- the ones not visible yet, whose keys are >= the horizon.
-        SELECT min(e.feed_key) INTO v_key FROM event_store.events e WHERE e."timestamp" >= v_since;
-        v_key := least(v_key, pg_snapshot_xmin(pg_current_snapshot()));
+        v_key := event_store._feed_key_since(v_since);
     END IF;
 
     INSERT INTO event_store.subscriptions (subscription_name, event_types, instance_ids, project, members, lease)

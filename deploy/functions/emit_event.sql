@@ -10,6 +10,7 @@
 -- requires: functions/_sequence_conflict
 -- requires: functions/_is_instance_id
 -- requires: functions/_event_id_reused
+-- requires: tables/stream_locks
 
 BEGIN;
 
@@ -68,7 +69,12 @@ BEGIN
     END IF;
 
     -- The stream lock first (FIFO for a hot stream, one lock order everywhere), then the row.
-    PERFORM event_store._lock_stream(p_instance_id);
+    -- _lock_stream's statement, inline: a PL/pgSQL call per emit cost more than the lock itself
+    -- (docs/benchmarks.md); _lock_stream also makes a missing lock row (a new instance).
+    PERFORM FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM event_store._lock_stream(p_instance_id);
+    END IF;
 
     IF p_event_id IS NOT NULL THEN
         -- Serialise with other emits to this instance first, so a concurrent retry is seen.

@@ -3,6 +3,7 @@
 -- requires: functions/_feed_position
 -- requires: indexes/events_feed_key
 -- requires: roles/event_store_reader
+-- requires: functions/_feed_key_since
 
 BEGIN;
 
@@ -45,8 +46,7 @@ BEGIN
     END;
     -- As create_subscription: the smallest key among the events stamped from v_since on, the
     -- visible ones and the ones not visible yet (whose keys are >= the horizon).
-    SELECT min(e.feed_key) INTO v_key FROM event_store.events e WHERE e."timestamp" >= v_since;
-    RETURN event_store._feed_cursor(least(v_key, pg_snapshot_xmin(pg_current_snapshot())), 0);
+    RETURN event_store._feed_cursor(event_store._feed_key_since(v_since), 0);
 END
 $$;
 

@@ -1,119 +1,17 @@
--- Revert supervisor_event_store:functions/emit_event from pg: restores the @v0.3.0 version (no feed key, no input limits, lifecycle types allowed).
+-- Deploy supervisor_event_store:functions/emit_event to pg
+-- requires: functions/_validate_event
+-- requires: tables/events
+-- requires: roles/event_store_writer
+-- requires: functions/_lock_stream
+-- requires: columns/instances_last_feed_key
+-- requires: functions/_check_emit_arguments
+-- requires: functions/_instance_not_found
+-- requires: functions/_json_within_limits
+-- requires: functions/_sequence_conflict
+-- requires: functions/_is_instance_id
+-- requires: functions/_event_id_reused
 
 BEGIN;
-
-/*
- * Raises ES006 unless p_instance_id is a well-formed instance id. Shared by every function that
- * takes an instance id, so the message is the same everywhere.
- */
-CREATE OR REPLACE FUNCTION event_store._check_instance_id(
-    p_instance_id text
-)
-    RETURNS void
-    LANGUAGE plpgsql
-    IMMUTABLE
-    SET search_path = event_store, pg_temp
-AS $$
-BEGIN
-    IF p_instance_id IS NULL THEN
-        RAISE EXCEPTION 'instance_id must not be null'
-            USING ERRCODE = 'ES006', HINT = 'Pass the id the instance registered with, e.g. ''odin-PS-8f4a2b''.';
-    END IF;
-    IF p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
-        RAISE EXCEPTION 'invalid instance_id "%": use 1-32 characters of A-Z, a-z, 0-9, "_", "." and "-"',
-                        left(p_instance_id, 64)
-            USING ERRCODE = 'ES006', HINT = 'For example ''odin-PS-8f4a2b''.';
-    END IF;
-END
-$$;
-
-COMMENT ON FUNCTION event_store._check_instance_id(text) IS
-    'Internal: raises ES006 when an instance id is null or not 1-32 characters of [A-Za-z0-9_.-].';
-
-REVOKE ALL ON FUNCTION event_store._check_instance_id(text) FROM PUBLIC;
-
-/* Raises ES002 for an instance id that is not registered. */
-CREATE OR REPLACE FUNCTION event_store._instance_not_found(
-    p_instance_id text
-)
-    RETURNS void
-    LANGUAGE plpgsql
-    IMMUTABLE
-    SET search_path = event_store, pg_temp
-AS $$
-BEGIN
-    RAISE EXCEPTION 'instance "%" not found', p_instance_id
-        USING ERRCODE = 'ES002',
-              HINT = 'Register it first with event_store.register_instance(instance_id, instance_type, project).';
-END
-$$;
-
-COMMENT ON FUNCTION event_store._instance_not_found(text) IS 'Internal: raises ES002 for an unknown instance.';
-
-REVOKE ALL ON FUNCTION event_store._instance_not_found(text) FROM PUBLIC;
-
-/* Raises ES004: the stream's last sequence number is not the one the caller expected. */
-CREATE OR REPLACE FUNCTION event_store._sequence_conflict(
-    p_instance_id text,
-    p_expected    bigint,
-    p_actual      bigint
-)
-    RETURNS void
-    LANGUAGE plpgsql
-    IMMUTABLE
-    SET search_path = event_store, pg_temp
-AS $$
-BEGIN
-    RAISE EXCEPTION 'expected sequence mismatch for instance "%": expected %, actual %',
-                    p_instance_id, p_expected, p_actual
-        USING ERRCODE = 'ES004',
-              DETAIL = format('expected=%s actual=%s', p_expected, p_actual),
-              HINT = 'Another writer appended first. Read the new events, decide again, and retry '
-                     'with the current last sequence_num.';
-END
-$$;
-
-COMMENT ON FUNCTION event_store._sequence_conflict(text, bigint, bigint) IS
-    'Internal: raises ES004 (expected sequence mismatch) with expected and actual.';
-
-REVOKE ALL ON FUNCTION event_store._sequence_conflict(text, bigint, bigint) FROM PUBLIC;
-
-/*
- * Raises ES006 for a bad instance id, metadata that is not a JSON object of at most 1 MiB, or a
- * negative expected sequence. emit_event calls it only when a cheap test says it might fail.
- */
-CREATE OR REPLACE FUNCTION event_store._check_emit_arguments(
-    p_instance_id       text,
-    p_metadata          jsonb,
-    p_expected_sequence bigint
-)
-    RETURNS void
-    LANGUAGE plpgsql
-    IMMUTABLE
-    SET search_path = event_store, pg_temp
-AS $$
-BEGIN
-    PERFORM event_store._check_instance_id(p_instance_id);
-    IF jsonb_typeof(p_metadata) <> 'object' THEN
-        RAISE EXCEPTION 'metadata must be a JSON object, got %', jsonb_typeof(p_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Pass an object such as {"source": "cli"}, or NULL.';
-    END IF;
-    IF pg_column_size(p_metadata) > 1048576 THEN
-        RAISE EXCEPTION 'metadata is % bytes, over the 1 MiB cap', pg_column_size(p_metadata)
-            USING ERRCODE = 'ES006', HINT = 'Keep metadata small; store large payloads elsewhere.';
-    END IF;
-    IF p_expected_sequence < 0 THEN
-        RAISE EXCEPTION 'expected_sequence must be 0 or more, got %', p_expected_sequence
-            USING ERRCODE = 'ES006', HINT = 'Use 0 for "no events yet", or the last sequence_num you read.';
-    END IF;
-END
-$$;
-
-COMMENT ON FUNCTION event_store._check_emit_arguments(text, jsonb, bigint) IS
-    'Internal: raises ES006 for a bad instance id, non-object or oversized metadata, or a negative '
-    'expected sequence.';
-
-REVOKE ALL ON FUNCTION event_store._check_emit_arguments(text, jsonb, bigint) FROM PUBLIC;
 
 /*
  * Appends one event to an instance's stream.
@@ -122,11 +20,19 @@ REVOKE ALL ON FUNCTION event_store._check_emit_arguments(text, jsonb, bigint) FR
  * hands out last_sequence_num + 1, so numbers are gap-free (a rollback undoes the increment too)
  * and emits to different instances never wait for each other. Before the row, the stream lock
  * (_lock_stream): emits to one busy instance queue there in order.
+ * The same UPDATE bumps the head's feed key (instances.last_feed_key = greatest(itself, own
+ * transaction id)) and the event stores it as feed_key: the change-feed order of read_all.
  *
  * Idempotency: with p_event_id, a retry of an event already stored with the same instance, type,
  * data and metadata returns the stored row and writes nothing; the same id with other content is
  * ES007. The check comes before the expected-sequence check, so a retried emit that carries
  * p_expected_sequence still succeeds after its first attempt committed.
+ *
+ * Refused at the door: instance_registered, instance_heartbeat and instance_stale (ES006, they
+ * are written only by register_instance, heartbeat and mark_stale_instances), and data or
+ * metadata nested deeper than 32 levels or holding a number over 64 characters (ES003 / ES006;
+ * the inlined _json_within_limits test runs in the append statement, the precise one only when
+ * it fails).
  */
 CREATE OR REPLACE FUNCTION event_store.emit_event(
     p_instance_id       text,
@@ -151,9 +57,14 @@ DECLARE
     v_valid          boolean;
 BEGIN
     -- One cheap test on the hot path; the wordy checks run only when something may be wrong.
-    IF p_instance_id IS NULL OR p_instance_id !~ '^[A-Za-z0-9_.-]{1,32}$' OR p_expected_sequence < 0
-       OR jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576 THEN
+    IF NOT event_store._is_instance_id(p_instance_id) OR p_expected_sequence < 0
+       OR jsonb_typeof(p_metadata) <> 'object' OR pg_column_size(p_metadata) > 1048576
+       OR NOT event_store._json_within_limits(p_metadata) THEN
         PERFORM event_store._check_emit_arguments(p_instance_id, p_metadata, p_expected_sequence);
+    END IF;
+    -- Lifecycle events come only from register_instance, heartbeat and mark_stale_instances.
+    IF p_event_type IN ('instance_registered', 'instance_heartbeat', 'instance_stale') THEN
+        PERFORM event_store._check_lifecycle_emit(p_event_type);
     END IF;
 
     -- The stream lock first (FIFO for a hot stream, one lock order everywhere), then the row.
@@ -173,11 +84,7 @@ BEGIN
                 RETURN NEXT;
                 RETURN;
             END IF;
-            RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
-                USING ERRCODE = 'ES007',
-                      DETAIL = format('Stored: instance "%s", type "%s", sequence_num %s.',
-                                      v_existing.instance_id, v_existing.event_type, v_existing.sequence_num),
-                      HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+            PERFORM event_store._event_id_reused(p_event_id, v_existing);
         END IF;
     END IF;
 
@@ -188,38 +95,47 @@ BEGIN
      * (event_types.validator, a jsonpath predicate). If nothing was appended, either the data is
      * invalid (_validate_event raises the precise ES001/ES003/ES006), or the validator was stricter
      * than needed (append again without it), or the instance does not exist (ES002).
+     * The statement is written twice, on purpose: without p_event_id the default makes the id and a
+     * plain INSERT suffices; with it, ON CONFLICT (event_id) DO NOTHING turns a concurrent retry of
+     * the same id into "nothing appended" (then ES007 or the stored row) instead of a bare 23505,
+     * and a speculative insertion is not free. Change both together.
      */
     LOOP
         IF p_event_id IS NULL THEN
             WITH head AS (
                 UPDATE event_store.instances i
-                   SET last_sequence_num = i.last_sequence_num + 1
+                   SET last_sequence_num = i.last_sequence_num + 1,
+                       last_feed_key = greatest(i.last_feed_key, pg_current_xact_id())   -- feed order
                  WHERE i.instance_id = p_instance_id
                    AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
                                               WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
-                                                AND pg_column_size(p_event_data) <= 1048576))
-                RETURNING i.last_sequence_num AS seq
+                                                AND pg_column_size(p_event_data) <= 1048576
+                                                AND event_store._json_within_limits(p_event_data)))
+                RETURNING i.last_sequence_num AS seq, i.last_feed_key AS fk
             )
             INSERT INTO event_store.events AS e
-                   (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at)
-            SELECT p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
-              FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+                   (instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at, updated_at,
+                    feed_key)
+            SELECT p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts, h.fk
+              FROM (SELECT head.seq, head.fk, clock_timestamp() AS ts FROM head) h
             RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
         ELSE
             WITH head AS (
                 UPDATE event_store.instances i
-                   SET last_sequence_num = i.last_sequence_num + 1
+                   SET last_sequence_num = i.last_sequence_num + 1,
+                       last_feed_key = greatest(i.last_feed_key, pg_current_xact_id())   -- feed order
                  WHERE i.instance_id = p_instance_id
                    AND (v_checked OR EXISTS (SELECT FROM event_store.event_types et
                                               WHERE et.event_type = p_event_type AND p_event_data @@ et.validator
-                                                AND pg_column_size(p_event_data) <= 1048576))
-                RETURNING i.last_sequence_num AS seq
+                                                AND pg_column_size(p_event_data) <= 1048576
+                                                AND event_store._json_within_limits(p_event_data)))
+                RETURNING i.last_sequence_num AS seq, i.last_feed_key AS fk
             )
             INSERT INTO event_store.events AS e
                    (event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata,
-                    created_at, updated_at)
-            SELECT p_event_id, p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts
-              FROM (SELECT head.seq, clock_timestamp() AS ts FROM head) h
+                    created_at, updated_at, feed_key)
+            SELECT p_event_id, p_instance_id, p_event_type, h.seq, h.ts, p_event_data, v_metadata, h.ts, h.ts, h.fk
+              FROM (SELECT head.seq, head.fk, clock_timestamp() AS ts FROM head) h
             ON CONFLICT (event_id) DO NOTHING
             RETURNING e.event_id, e.sequence_num, e."timestamp" INTO event_id, sequence_num, "timestamp";
         END IF;
@@ -227,9 +143,7 @@ BEGIN
         IF v_checked THEN
             IF p_event_id IS NOT NULL AND v_instance_found THEN
                 -- Another instance stored the same p_event_id while we held this instance's lock.
-                RAISE EXCEPTION 'event_id % was already used for a different event', p_event_id
-                    USING ERRCODE = 'ES007',
-                          HINT = 'Use a new event_id for a new event; reuse an id only to retry the identical event.';
+                PERFORM event_store._event_id_reused(p_event_id);
             END IF;
             PERFORM event_store._instance_not_found(p_instance_id);
         END IF;
@@ -250,8 +164,9 @@ COMMENT ON FUNCTION event_store.emit_event(text, text, jsonb, jsonb, uuid, bigin
     'Sequence numbers start at 1 per instance and are gap-free under any concurrency. '
     'p_metadata: optional JSON object. p_event_id: optional client id that makes retries idempotent. '
     'p_expected_sequence: optional optimistic-concurrency check (0 = no events yet). '
-    'Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data, '
-    'ES004 expected sequence mismatch, ES006 invalid argument, ES007 event_id reused with other content.';
+    'Errors: ES001 unknown type, ES002 unknown instance, ES003 invalid event_data (also: nested deeper than '
+    '32 levels, a number over 64 characters), ES004 expected sequence mismatch, ES006 invalid argument (also: '
+    'a lifecycle type, a type name over 63 characters), ES007 event_id reused with other content.';
 
 REVOKE ALL ON FUNCTION event_store.emit_event(text, text, jsonb, jsonb, uuid, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION event_store.emit_event(text, text, jsonb, jsonb, uuid, bigint) TO event_store_writer;

@@ -30,12 +30,20 @@ SELECT ok((SELECT attidentity = 'a' FROM pg_attribute
           'global_position is GENERATED ALWAYS AS IDENTITY');
 SELECT col_type_is('event_store', 'events', 'transaction_id', 'xid8', 'transaction_id is xid8');
 SELECT col_default_is('event_store', 'events', 'transaction_id', 'pg_current_xact_id()', 'transaction_id defaults to pg_current_xact_id()');
-SELECT fk_ok('event_store', 'events', 'instance_id', 'event_store', 'instances', 'instance_id');
-SELECT fk_ok('event_store', 'events', 'event_type', 'event_store', 'event_types', 'event_type');
+-- No foreign keys on the write path (issue 12): instances and event types are never deleted instead.
+SELECT is_empty($$SELECT c.conname FROM pg_constraint c WHERE c.conrelid = 'event_store.events'::regclass AND c.contype = 'f'$$,
+                'events has no foreign key (emit checks the instance and the type; neither is ever deleted)');
+SELECT throws_ok($$DELETE FROM event_store.event_types WHERE event_type = 'commit_created'$$, 'ES005', NULL,
+                 'event types are never deleted (events refer to them)');
 SELECT col_is_unique('event_store', 'events', ARRAY['instance_id', 'sequence_num'], 'UNIQUE (instance_id, sequence_num)');
-SELECT has_index('event_store', 'events', 'events_event_type_timestamp_idx', ARRAY['event_type', '"timestamp"'], 'index (event_type, timestamp DESC)');
-SELECT has_index('event_store', 'events', 'events_instance_created_at_idx', ARRAY['instance_id', 'created_at'], 'index (instance_id, created_at DESC)');
-SELECT has_index('event_store', 'events', 'events_timestamp_idx', ARRAY['"timestamp"'], 'index (timestamp DESC)');
+SELECT throws_ok($$DELETE FROM event_store.instances$$, 'ES005', NULL, 'instances are never deleted (events refer to them)');
+SELECT has_index('event_store', 'fleet_index', 'fleet_index_type_idx', ARRAY['event_type', 'global_position'],
+                 'fleet-wide type index on the projection, not on events');
+SELECT is(ARRAY(SELECT i.indexrelid::regclass::text FROM pg_index i WHERE i.indrelid = 'event_store.events'::regclass ORDER BY 1),
+          ARRAY['event_store.events_feed_key_idx', 'event_store.events_global_position_idx',
+                'event_store.events_instance_sequence_unique', 'event_store.events_instance_type_timestamp_idx',
+                'event_store.events_pkey'],
+          'events carries only the write path''s indexes (the fleet-wide ones are on fleet_index)');
 SELECT has_index('event_store', 'events', 'events_global_position_idx', ARRAY['global_position'], 'index (global_position)');
 
 -- Constraints refuse what the functions never write.

@@ -18,4 +18,9 @@ SELECT 1 / (pg_catalog.strpos(p.prosrc, 'event_store._check_lifecycle_emit(') > 
   FROM pg_catalog.pg_proc p
  WHERE p.oid = 'event_store.emit_event(text, text, jsonb, jsonb, uuid, bigint)'::regprocedure;
 
+-- This version locks the stream row inline.
+SELECT 1 / (pg_catalog.strpos(p.prosrc, 'FROM event_store.stream_locks l') > 0)::int
+  FROM pg_catalog.pg_proc p
+ WHERE p.oid = 'event_store.emit_event(text, text, jsonb, jsonb, uuid, bigint)'::regprocedure;
+
 ROLLBACK;
