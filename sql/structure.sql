@@ -491,6 +491,21 @@ $$;
 
 COMMENT ON FUNCTION event_store._feed_cursor(p_feed_key xid8, p_global_position bigint, p_salt bigint) IS 'Internal: the opaque, checksummed cursor text of a change-feed position (feed_key, global_position).';
 
+CREATE FUNCTION event_store._feed_key_since(p_since timestamp with time zone) RETURNS xid8
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT least(            -- LEAST is syntax, not a function: it cannot be qualified
+        (SELECT pg_catalog.min(f.feed_key) FROM event_store.fleet_index f WHERE f."timestamp" >= p_since),
+        (SELECT pg_catalog.min(e.feed_key)
+           FROM event_store.events e, event_store.projections w
+          WHERE w.projection_name = 'fleet_index'
+            AND (e.feed_key, e.global_position) OPERATOR(pg_catalog.>) (w.feed_key, w.global_position)
+            AND e."timestamp" >= p_since),
+        pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()))
+$$;
+
+COMMENT ON FUNCTION event_store._feed_key_since(p_since timestamp with time zone) IS 'Internal: the feed key to start reading from p_since on: the smallest key of the events stamped at or after it (projected or not), or the horizon when smaller.';
+
 CREATE FUNCTION event_store._feed_page(p_feed_key xid8, p_global_position bigint, p_horizon xid8, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text, p_members integer, p_slot integer, p_salt bigint DEFAULT NULL::bigint) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, cursor text)
     LANGUAGE sql STABLE
     AS $$
@@ -925,6 +940,19 @@ $$;
 
 COMMENT ON FUNCTION event_store._refuse_partial_delete() IS 'Trigger function: raises ES005 when a DELETE left some events of the instance it was allowed to clear.';
 
+CREATE FUNCTION event_store._refuse_registry_delete() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+BEGIN
+    RAISE EXCEPTION '% of %.% refused: instances and event types are never deleted', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = 'ES005',
+              HINT = 'Events refer to them. To clear an instance''s events, use event_store.delete_events_for_instance.';
+END
+$$;
+
+COMMENT ON FUNCTION event_store._refuse_registry_delete() IS 'Trigger function: raises ES005 on DELETE or TRUNCATE of instances or event_types (events refer to them).';
+
 CREATE FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint, OUT last_event_id uuid) RETURNS record
     LANGUAGE plpgsql STABLE
     SET search_path TO 'event_store', 'pg_temp'
@@ -1355,22 +1383,67 @@ CREATE FUNCTION event_store.aggregate_events_by_type(p_instance_id text DEFAULT 
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'event_store', 'pg_temp'
     AS $_$
+DECLARE
+    v_first timestamptz;   -- the first whole hour of the range (NULL: from the beginning)
+    v_end   timestamptz;   -- the end of the last whole hour (NULL: to the end)
 BEGIN
     PERFORM event_store._check_date_range(p_start_date, p_end_date);
     IF p_instance_id IS NOT NULL THEN
         PERFORM event_store._instance_head(p_instance_id);
+        -- Dynamic so each call is planned for its own filters.
+        RETURN QUERY EXECUTE format(
+            'SELECT c.event_type, et.category, c.n
+               FROM (SELECT e.event_type, count(*) AS n FROM event_store.events e WHERE e.instance_id = $1 %s%s
+                      GROUP BY e.event_type) c
+               JOIN event_store.event_types et ON et.event_type = c.event_type
+              ORDER BY c.n DESC, c.event_type',
+            CASE WHEN p_start_date IS NOT NULL THEN ' AND e."timestamp" >= $2' END,
+            CASE WHEN p_end_date IS NOT NULL THEN ' AND e."timestamp" <= $3' END)
+        USING p_instance_id, p_start_date, p_end_date;
+        RETURN;
     END IF;
-    -- Dynamic so each call is planned for its own filters (one instance vs all, dates or not).
-    RETURN QUERY EXECUTE format(
-        'SELECT c.event_type, et.category, c.n
-           FROM (SELECT e.event_type, count(*) AS n FROM event_store.events e WHERE true %s%s%s
-                  GROUP BY e.event_type) c
-           JOIN event_store.event_types et ON et.event_type = c.event_type
-          ORDER BY c.n DESC, c.event_type',
-        CASE WHEN p_instance_id IS NOT NULL THEN ' AND e.instance_id = $1' END,
-        CASE WHEN p_start_date IS NOT NULL THEN ' AND e."timestamp" >= $2' END,
-        CASE WHEN p_end_date IS NOT NULL THEN ' AND e."timestamp" <= $3' END)
-    USING p_instance_id, p_start_date, p_end_date;
+
+    -- Hour boundaries in UTC, as fleet_type_counts buckets them; an hour [h, h + 1 hour) is whole
+    -- when v_first <= h and h + 1 hour <= v_end (the end date is inclusive, so an event stamped
+    -- exactly at v_end falls in a partial hour).
+    v_first := date_trunc('hour', p_start_date, 'UTC');
+    IF v_first < p_start_date THEN
+        v_first := v_first + interval '1 hour';
+    END IF;
+    v_end := date_trunc('hour', p_end_date, 'UTC');
+    IF v_first >= v_end THEN                    -- no whole hour: all from fleet_index
+        v_end := v_first;
+    END IF;
+
+    RETURN QUERY
+    SELECT c.event_type, et.category, sum(c.n)::bigint
+      FROM (SELECT r.event_type, r.event_count AS n
+              FROM event_store.fleet_type_counts r
+             WHERE (v_first IS NULL OR r.hour >= v_first) AND (v_end IS NULL OR r.hour < v_end)
+            UNION ALL
+            SELECT f.event_type, count(*)
+              FROM event_store.fleet_index f
+             WHERE f."timestamp" >= p_start_date AND f."timestamp" < v_first
+               AND (p_end_date IS NULL OR f."timestamp" <= p_end_date)
+             GROUP BY f.event_type
+            UNION ALL
+            SELECT f.event_type, count(*)
+              FROM event_store.fleet_index f
+             WHERE f."timestamp" >= v_end AND f."timestamp" <= p_end_date
+               AND (p_start_date IS NULL OR f."timestamp" >= p_start_date)
+             GROUP BY f.event_type
+            UNION ALL
+            SELECT e.event_type, count(*)
+              FROM event_store.events e, event_store.projections w
+             WHERE w.projection_name = 'fleet_index'
+               AND (e.feed_key, e.global_position) > (w.feed_key, w.global_position)
+               AND (p_start_date IS NULL OR e."timestamp" >= p_start_date)
+               AND (p_end_date IS NULL OR e."timestamp" <= p_end_date)
+             GROUP BY e.event_type) c
+      JOIN event_store.event_types et ON et.event_type = c.event_type
+     GROUP BY c.event_type, et.category
+    HAVING sum(c.n) > 0
+     ORDER BY 3 DESC, 1;
 END
 $_$;
 
@@ -1382,7 +1455,7 @@ CREATE FUNCTION event_store.count_events(p_instance_id text DEFAULT NULL::text, 
     AS $$
     SELECT coalesce((SELECT q.total_count
                        FROM event_store.query_events(p_instance_id, p_event_types, p_start_date, p_end_date,
-                                                     p_keyword, 1, 0, p_after_sequence) q), 0)
+                                                     p_keyword, 1, 0, p_after_sequence, true) q), 0)
 $$;
 
 COMMENT ON FUNCTION event_store.count_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_after_sequence bigint) IS 'Number of events matching every given filter of query_events (its total_count, 0 when none match): p_instance_id (NULL = all instances), p_event_types, p_start_date/p_end_date (inclusive), p_keyword, p_after_sequence (one instance: sequence_num > it). Errors: ES001 unknown event type, ES002 unknown instance, ES006 invalid argument.';
@@ -1476,8 +1549,7 @@ BEGIN
         END;
         -- From the smallest key among the events stamped from v_since on: the visible ones, and
         -- the ones not visible yet, whose keys are >= the horizon.
-        SELECT min(e.feed_key) INTO v_key FROM event_store.events e WHERE e."timestamp" >= v_since;
-        v_key := least(v_key, pg_snapshot_xmin(pg_current_snapshot()));
+        v_key := event_store._feed_key_since(v_since);
     END IF;
 
     INSERT INTO event_store.subscriptions (subscription_name, event_types, instance_ids, project, members, lease)
@@ -1513,6 +1585,17 @@ BEGIN
     IF NOT FOUND THEN
         PERFORM event_store._instance_not_found(p_instance_id);
     END IF;
+
+    PERFORM 1 FROM event_store.projections p WHERE p.projection_name = 'fleet_index' FOR UPDATE;
+    WITH gone AS (
+        DELETE FROM event_store.fleet_index f WHERE f.instance_id = p_instance_id
+        RETURNING f.event_type, date_trunc('hour', f."timestamp", 'UTC') AS hour
+    )
+    UPDATE event_store.fleet_type_counts c
+       SET event_count = c.event_count - g.n
+      FROM (SELECT gone.event_type, gone.hour, count(*) AS n FROM gone GROUP BY 1, 2) g
+     WHERE c.event_type = g.event_type AND c.hour = g.hour;
+    DELETE FROM event_store.fleet_type_counts c WHERE c.event_count = 0;
 
     -- The head first: the immutability trigger lets rows go only when it is already 0.
     UPDATE event_store.instances i SET last_sequence_num = 0 WHERE i.instance_id = p_instance_id;
@@ -1563,7 +1646,12 @@ BEGIN
     END IF;
 
     -- The stream lock first (FIFO for a hot stream, one lock order everywhere), then the row.
-    PERFORM event_store._lock_stream(p_instance_id);
+    -- _lock_stream's statement, inline: a PL/pgSQL call per emit cost more than the lock itself
+    -- (docs/benchmarks.md); _lock_stream also makes a missing lock row (a new instance).
+    PERFORM FROM event_store.stream_locks l WHERE l.instance_id = p_instance_id FOR UPDATE;
+    IF NOT FOUND THEN
+        PERFORM event_store._lock_stream(p_instance_id);
+    END IF;
 
     IF p_event_id IS NOT NULL THEN
         -- Serialise with other emits to this instance first, so a concurrent retry is seen.
@@ -1878,8 +1966,7 @@ BEGIN
     END;
     -- As create_subscription: the smallest key among the events stamped from v_since on, the
     -- visible ones and the ones not visible yet (whose keys are >= the horizon).
-    SELECT min(e.feed_key) INTO v_key FROM event_store.events e WHERE e."timestamp" >= v_since;
-    RETURN event_store._feed_cursor(least(v_key, pg_snapshot_xmin(pg_current_snapshot())), 0);
+    RETURN event_store._feed_cursor(event_store._feed_key_since(v_since), 0);
 END
 $$;
 
@@ -2192,7 +2279,66 @@ $$;
 
 COMMENT ON FUNCTION event_store.poll_subscription(p_subscription_name text, p_limit integer, p_member integer) IS 'The next batch (at most p_limit events, read_all''s columns) of subscription p_subscription_name for consumer-group member p_member (0 for a plain subscription), after its checkpoint; does not move the checkpoint. Renews the member''s leases and takes over slots whose lease ran out. Errors: ES006 bad name, limit or member, ES008 no such subscription.';
 
-CREATE FUNCTION event_store.query_events(p_instance_id text DEFAULT NULL::text, p_event_types text[] DEFAULT NULL::text[], p_start_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_end_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_keyword text DEFAULT NULL::text, p_limit integer DEFAULT 100, p_offset integer DEFAULT 0, p_after_sequence bigint DEFAULT NULL::bigint) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean)
+CREATE FUNCTION event_store.project_fleet(p_limit integer DEFAULT 1000) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_mark event_store.projections;
+    v_n    int;
+    v_key  xid8;
+    v_pos  bigint;
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 100000 THEN
+        RAISE EXCEPTION 'invalid limit %: must be between 1 and 100000', coalesce(p_limit::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Call again for the events after a batch.';
+    END IF;
+    SELECT * INTO v_mark FROM event_store.projections p
+     WHERE p.projection_name = 'fleet_index' FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+        RETURN 0;   -- another projector is at work
+    END IF;
+
+    WITH batch AS (
+        SELECT e.global_position, e.feed_key, e.instance_id, e.sequence_num, e.event_type, e."timestamp",
+               event_store._search_text(e.event_data, e.metadata) AS search_text
+          FROM event_store.events e
+         WHERE (e.feed_key, e.global_position) > (v_mark.feed_key, v_mark.global_position)
+           AND e.feed_key < pg_snapshot_xmin(pg_current_snapshot())
+         ORDER BY e.feed_key, e.global_position
+         LIMIT p_limit
+    ), rows AS (
+        INSERT INTO event_store.fleet_index
+               (global_position, feed_key, instance_id, sequence_num, event_type, "timestamp", search_text)
+        SELECT b.global_position, b.feed_key, b.instance_id, b.sequence_num, b.event_type, b."timestamp",
+               b.search_text
+          FROM batch b
+    ), counts AS (
+        INSERT INTO event_store.fleet_type_counts AS c (event_type, hour, event_count)
+        SELECT b.event_type, date_trunc('hour', b."timestamp", 'UTC'), count(*)
+          FROM batch b
+         GROUP BY 1, 2
+            ON CONFLICT (event_type, hour) DO UPDATE SET event_count = c.event_count + excluded.event_count
+    )
+    SELECT (SELECT count(*) FROM batch),
+           l.feed_key, l.global_position
+      INTO v_n, v_key, v_pos
+      FROM (SELECT b.feed_key, b.global_position FROM batch b
+             ORDER BY b.feed_key DESC, b.global_position DESC LIMIT 1) l;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+    UPDATE event_store.projections p
+       SET feed_key = v_key, global_position = v_pos, events_projected = p.events_projected + v_n,
+           updated_at = now()
+     WHERE p.projection_name = 'fleet_index';
+    RETURN v_n;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.project_fleet(p_limit integer) IS 'Admin (the projector): apply the next p_limit (1-100000, default 1000) events of the change feed to the fleet projection (fleet_index, fleet_type_counts) and move its watermark; returns how many. 0 when nothing is new or another projector is at work. Errors: ES006 invalid limit.';
+
+CREATE FUNCTION event_store.query_events(p_instance_id text DEFAULT NULL::text, p_event_types text[] DEFAULT NULL::text[], p_start_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_end_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_keyword text DEFAULT NULL::text, p_limit integer DEFAULT 100, p_offset integer DEFAULT 0, p_after_sequence bigint DEFAULT NULL::bigint, p_exact_count boolean DEFAULT false) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean, total_exact boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'event_store', 'pg_temp'
     SET jit TO 'off'
@@ -2202,9 +2348,13 @@ DECLARE
     v_after   bigint := coalesce(p_after_sequence, 0);
     v_kw      text := nullif(lower(p_keyword), '');
     v_kw_json text;
-    v_exact   text;
     v_like    text;
-    v_where   text := '';
+    v_where   text := '';     -- the filters, on alias e (events) ...
+    v_fwhere  text := '';     -- ... and on alias f (fleet_index)
+    v_exact   text;
+    v_fleet   boolean;
+    v_matches text;
+    v_cap     bigint;
     v_total   bigint;
     v_seqscan text;
 BEGIN
@@ -2250,41 +2400,13 @@ BEGIN
         END IF;
     END IF;
 
-    IF v_kw IS NOT NULL THEN
-        v_kw_json := to_jsonb(v_kw)::text;
-        v_kw_json := substr(v_kw_json, 2, length(v_kw_json) - 2);       -- JSON-escaped, unquoted
-        IF v_head <= 2000 THEN
-            v_where := v_where || ' AND strpos(event_store._search_text(e.event_data, e.metadata), $6) > 0';
-        ELSE
-            -- chr(92) is the backslash: no backslash in a literal, whatever standard_conforming_strings says.
-            v_like := '%' || replace(replace(replace(v_kw_json, chr(92), chr(92) || chr(92)), '%', chr(92) || '%'),
-                                     '_', chr(92) || '_') || '%';
-            v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
-        END IF;
-        -- The match above runs on JSON text, so it is only a prefilter where that text is not the
-        -- values themselves: a keyword with ',', ' ', '[' or ']' can match the array's
-        -- punctuation, and any row holding an escape (\t, \n, \", \\) can match across it
-        -- ('tbug' in "fix\tbug"). Those rows are checked value by value, literally. Rows with an
-        -- escape are found on the stored JSON (a backslash in event_data::text or metadata::text,
-        -- keys included: a superset), which costs a quarter of computing _search_text again.
-        v_exact := ' EXISTS (SELECT FROM jsonb_path_query(jsonb_build_array(e.event_data, e.metadata), ''strict $.**'') v'
-                   || ' WHERE jsonb_typeof(v) NOT IN (''object'', ''array'', ''null'')'
-                   || ' AND strpos(lower(v #>> ''{}''), $5) > 0)';
-        IF v_kw ~ '[],[ ]' THEN
-            v_where := v_where || ' AND' || v_exact;
-        ELSE
-            v_where := v_where || ' AND (strpos(e.event_data::text || e.metadata::text, chr(92)) = 0 OR'
-                               || v_exact || ')';
-        END IF;
-    END IF;
-
-    IF p_instance_id IS NOT NULL AND v_where = ' AND e.instance_id = $1' THEN
+    IF p_instance_id IS NOT NULL AND v_where = ' AND e.instance_id = $1' AND v_kw IS NULL THEN
         -- One instance, no filter: the head counts the matches, the page is a key range.
         v_total := greatest(v_head - v_after, 0);
         RETURN QUERY
         SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
                e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
-               v_total, v_total > p_offset::bigint + p_limit
+               v_total, v_total > p_offset::bigint + p_limit, true
           FROM event_store.events e
          WHERE e.instance_id = p_instance_id
            AND e.sequence_num > v_after + p_offset AND e.sequence_num <= v_after + p_offset + p_limit
@@ -2292,48 +2414,97 @@ BEGIN
         RETURN;
     END IF;
 
-    IF p_instance_id IS NULL AND v_where = '' THEN
+    IF p_instance_id IS NULL AND v_where = '' AND v_kw IS NULL THEN
         -- All instances, no filter: the heads count the events, the index gives the page.
         SELECT coalesce(sum(i.last_sequence_num), 0) INTO v_total FROM event_store.instances i;
         RETURN QUERY
         SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
                e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
-               v_total, v_total > p_offset::bigint + p_limit
+               v_total, v_total > p_offset::bigint + p_limit, true
           FROM event_store.events e
          ORDER BY e.global_position
          LIMIT p_limit OFFSET p_offset;
         RETURN;
     END IF;
 
-    IF v_like IS NOT NULL THEN
-        -- Keep the keyword on the trigram index: its per-row recheck (_search_text, ~2 µs) is
-        -- invisible to the planner, which, once ANALYZE knows a keyword is common, prefers a
-        -- sequential scan computing _search_text for every event (10M events: 12 s instead of < 1 s).
-        v_seqscan := current_setting('enable_seqscan');
-        PERFORM pg_catalog.set_config('enable_seqscan', 'off', true);
+    -- The projection for every fleet-wide filter, and for a keyword on a large instance.
+    v_fleet := p_instance_id IS NULL OR (v_kw IS NOT NULL AND v_head > 2000);
+    v_fwhere := replace(v_where, ' e.', ' f.');     -- the same filters on fleet_index's columns
+
+    IF v_kw IS NOT NULL THEN
+        v_kw_json := to_jsonb(v_kw)::text;
+        v_kw_json := substr(v_kw_json, 2, length(v_kw_json) - 2);       -- JSON-escaped, unquoted
+        -- chr(92) is the backslash: no backslash in a literal, whatever standard_conforming_strings says.
+        v_like := '%' || replace(replace(replace(v_kw_json, chr(92), chr(92) || chr(92)), '%', chr(92) || '%'),
+                                 '_', chr(92) || '_') || '%';
+        IF v_fleet THEN
+            v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
+            v_fwhere := v_fwhere || ' AND f.search_text LIKE $7';
+        ELSE
+            v_where := v_where || ' AND strpos(event_store._search_text(e.event_data, e.metadata), $6) > 0';
+        END IF;
+        -- The match above runs on JSON text, so it is only a prefilter where that text is not the
+        -- values themselves: a keyword with ',', ' ', '[' or ']' can match the array's
+        -- punctuation, and any row holding an escape (\t, \n, \", \\) can match across it
+        -- ('tbug' in "fix\tbug"). Those rows are checked value by value, literally. Rows with an
+        -- escape are found on the stored JSON (a backslash in event_data::text or metadata::text,
+        -- keys included: a superset), or on fleet_index's search_text (exactly).
+        v_exact := 'EXISTS (SELECT FROM jsonb_path_query(jsonb_build_array(%1$s.event_data, %1$s.metadata), ''strict $.**'') v'
+                   || ' WHERE jsonb_typeof(v) NOT IN (''object'', ''array'', ''null'')'
+                   || ' AND strpos(lower(v #>> ''{}''), $5) > 0)';
+        IF v_kw ~ '[],[ ]' THEN
+            v_where := v_where || ' AND ' || format(v_exact, 'e');
+            v_fwhere := v_fwhere || ' AND EXISTS (SELECT FROM event_store.events x WHERE x.global_position = f.global_position'
+                                 || ' AND ' || format(v_exact, 'x') || ')';
+        ELSE
+            v_where := v_where || ' AND (strpos(e.event_data::text || e.metadata::text, chr(92)) = 0 OR '
+                               || format(v_exact, 'e') || ')';
+            v_fwhere := v_fwhere || ' AND (strpos(f.search_text, chr(92)) = 0 OR EXISTS (SELECT FROM event_store.events x'
+                                 || ' WHERE x.global_position = f.global_position AND ' || format(v_exact, 'x') || '))';
+        END IF;
     END IF;
+
+    -- The keys of every match (sequence_num for one instance, global_position for all).
+    IF v_fleet THEN
+        v_matches := format(
+            '(SELECT f.%1$s AS k FROM event_store.fleet_index f WHERE true %2$s
+              UNION ALL
+              SELECT e.%1$s FROM event_store.events e, event_store.projections w
+               WHERE w.projection_name = ''fleet_index''
+                 AND (e.feed_key, e.global_position) > (w.feed_key, w.global_position) %3$s)',
+            CASE WHEN p_instance_id IS NULL THEN 'global_position' ELSE 'sequence_num' END, v_fwhere, v_where);
+        IF v_kw IS NOT NULL THEN
+            -- Keep the keyword on the trigram index: the planner, once ANALYZE knows a keyword is
+            -- common, prefers a sequential scan of the whole projection.
+            v_seqscan := current_setting('enable_seqscan');
+            PERFORM pg_catalog.set_config('enable_seqscan', 'off', true);
+        END IF;
+    ELSE
+        v_matches := format('(SELECT e.sequence_num AS k FROM event_store.events e WHERE true %s)', v_where);
+    END IF;
+    v_cap := CASE WHEN p_exact_count THEN NULL ELSE greatest(10000, p_offset::bigint + p_limit) END;
+
+    -- The count stops at v_cap + 1 matches; the page is the first offset + limit keys in order.
     RETURN QUERY EXECUTE format(
-        'WITH m AS MATERIALIZED (SELECT %s AS k, e.event_id AS id FROM event_store.events e WHERE true %s),
-              t AS (SELECT count(*) AS n FROM m),
-              p AS (SELECT m.k, m.id FROM m ORDER BY m.k LIMIT $9 OFFSET $10)
+        'WITH t AS (SELECT count(*) AS n FROM (SELECT FROM %1$s m LIMIT $11 + 1) c),
+              p AS (SELECT m.k FROM %1$s m ORDER BY m.k LIMIT $9 OFFSET $10)
          SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
                 e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
-                t.n, t.n > $10::bigint + $9
-           FROM p JOIN event_store.events e ON %s CROSS JOIN t
+                CASE WHEN t.n > $11 THEN $11 ELSE t.n END, t.n > $10::bigint + $9, t.n <= $11 OR $11 IS NULL
+           FROM p JOIN event_store.events e ON %2$s CROSS JOIN t
           ORDER BY p.k',
-        CASE WHEN p_instance_id IS NULL THEN 'e.global_position' ELSE 'e.sequence_num' END,
-        v_where,
-        CASE WHEN p_instance_id IS NULL THEN 'e.event_id = p.id'
+        v_matches,
+        CASE WHEN p_instance_id IS NULL THEN 'e.global_position = p.k'
              ELSE 'e.instance_id = $1 AND e.sequence_num = p.k' END)
     USING p_instance_id, p_event_types, p_start_date, p_end_date, v_kw, v_kw_json, v_like,
-          p_after_sequence, p_limit, p_offset;
+          p_after_sequence, p_limit, p_offset, v_cap;
     IF v_seqscan IS NOT NULL THEN
         PERFORM pg_catalog.set_config('enable_seqscan', v_seqscan, true);
     END IF;
 END
 $_$;
 
-COMMENT ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint) IS 'Events matching every given filter, one page: p_instance_id (NULL = all instances), p_event_types (registered types), p_start_date/p_end_date (inclusive), p_keyword (case-insensitive literal substring of data or metadata values; 3+ characters across all instances), p_limit 1-1000, p_offset >= 0, p_after_sequence (one instance: keyset paging, sequence_num > it). Rows in sequence order (global_position across instances) with total_count (all matches) and has_more. Errors: ES001 unknown event type, ES002 unknown instance, ES006 invalid argument.';
+COMMENT ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint, p_exact_count boolean) IS 'Events matching every given filter, one page: p_instance_id (NULL = all instances), p_event_types (registered types), p_start_date/p_end_date (inclusive), p_keyword (case-insensitive literal substring of data or metadata values; 3+ characters across all instances), p_limit 1-1000, p_offset >= 0, p_after_sequence (one instance: keyset paging, sequence_num > it), p_exact_count. Rows in sequence order (global_position across instances) with total_count, total_exact and has_more: total_count is exact up to 10,000 matches (or offset + limit), beyond that a lower bound with total_exact false, unless p_exact_count. Errors: ES001 unknown event type, ES002 unknown instance, ES006 invalid argument.';
 
 CREATE FUNCTION event_store.read_all(p_after text DEFAULT NULL::text, p_limit integer DEFAULT 1000, p_event_types text[] DEFAULT NULL::text[], p_instance_ids text[] DEFAULT NULL::text[], p_project text DEFAULT NULL::text) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, cursor text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -2517,6 +2688,35 @@ $_$;
 
 COMMENT ON FUNCTION event_store.replay_events(p_instance_id text, p_to_sequence_num bigint) IS 'Fold an instance''s events up to and including p_to_sequence_num (NULL = all) into its state; returns (final_state, events_replayed = events read in this call, duration_ms). Starts from the newest usable snapshot. Takes a snapshot automatically when the database setting event_store.snapshot_every = N > 0 (ALTER DATABASE ... SET) and at least N events were read. Errors: ES002 unknown instance, ES006 invalid argument or setting.';
 
+CREATE PROCEDURE event_store.run_projector(IN p_seconds integer DEFAULT 50, IN p_idle_ms integer DEFAULT 50)
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_until timestamptz;
+    v_n     int;
+BEGIN
+    IF p_seconds IS NULL OR p_seconds NOT BETWEEN 1 AND 3600 THEN
+        RAISE EXCEPTION 'invalid seconds %: must be between 1 and 3600', coalesce(p_seconds::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Schedule it again (e.g. every minute with p_seconds 50).';
+    END IF;
+    IF p_idle_ms IS NULL OR p_idle_ms NOT BETWEEN 1 AND 10000 THEN
+        RAISE EXCEPTION 'invalid idle_ms %: must be between 1 and 10000', coalesce(p_idle_ms::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'The default, 50 ms, keeps the projection within about 50 ms of the feed.';
+    END IF;
+    v_until := pg_catalog.clock_timestamp() + pg_catalog.make_interval(secs => p_seconds);
+    LOOP
+        v_n := event_store.project_fleet(1000);
+        COMMIT;
+        EXIT WHEN pg_catalog.clock_timestamp() >= v_until;
+        IF v_n < 1000 THEN
+            PERFORM pg_catalog.pg_sleep(p_idle_ms / 1000.0);
+        END IF;
+    END LOOP;
+END
+$$;
+
+COMMENT ON PROCEDURE event_store.run_projector(IN p_seconds integer, IN p_idle_ms integer) IS 'Admin (the projector loop for a scheduler): apply project_fleet batches, committing each, for p_seconds (default 50), sleeping p_idle_ms (default 50) when nothing is new. CALL it outside a transaction block. Errors: ES006 invalid argument.';
+
 CREATE FUNCTION event_store.wait_for_events(p_after text DEFAULT NULL::text, p_timeout_seconds double precision DEFAULT 10, p_limit integer DEFAULT 1000, p_event_types text[] DEFAULT NULL::text[], p_instance_ids text[] DEFAULT NULL::text[], p_project text DEFAULT NULL::text) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, cursor text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'event_store', 'pg_temp'
@@ -2564,6 +2764,36 @@ ALTER TABLE event_store.events ALTER COLUMN global_position ADD GENERATED ALWAYS
     CACHE 1
 );
 
+CREATE TABLE event_store.fleet_index (
+    global_position bigint NOT NULL,
+    feed_key xid8 NOT NULL,
+    instance_id character varying(32) NOT NULL,
+    sequence_num bigint NOT NULL,
+    event_type text NOT NULL,
+    "timestamp" timestamp with time zone NOT NULL,
+    search_text text NOT NULL
+);
+
+COMMENT ON TABLE event_store.fleet_index IS 'Projection of every event up to the fleet_index watermark (tables/projections): type, time and keyword text with their indexes, for fleet-wide reads. Written only by project_fleet.';
+
+COMMENT ON COLUMN event_store.fleet_index.global_position IS 'The event (events.global_position).';
+
+COMMENT ON COLUMN event_store.fleet_index.feed_key IS 'The event''s feed_key.';
+
+COMMENT ON COLUMN event_store.fleet_index.sequence_num IS 'The event''s sequence_num: keyword pages of one instance are in sequence order.';
+
+COMMENT ON COLUMN event_store.fleet_index.search_text IS '_search_text(event_data, metadata): the lower-cased values that p_keyword matches.';
+
+CREATE TABLE event_store.fleet_type_counts (
+    event_type text NOT NULL,
+    hour timestamp with time zone NOT NULL,
+    event_count bigint NOT NULL
+);
+
+COMMENT ON TABLE event_store.fleet_type_counts IS 'Projection: events per type and UTC hour over all instances, up to the fleet_index watermark. Written only by project_fleet (and delete_events_for_instance).';
+
+COMMENT ON COLUMN event_store.fleet_type_counts.hour IS 'date_trunc(''hour'', timestamp, ''UTC'').';
+
 CREATE TABLE event_store.lifecycle_key (
     singleton boolean DEFAULT true NOT NULL,
     key text DEFAULT md5(((gen_random_uuid())::text || (clock_timestamp())::text)) NOT NULL,
@@ -2571,6 +2801,24 @@ CREATE TABLE event_store.lifecycle_key (
 );
 
 COMMENT ON TABLE event_store.lifecycle_key IS 'Owner-only, one row: the key with which register_instance, heartbeat and mark_stale_instances tell emit_event that they may write lifecycle events (instance_registered/heartbeat/stale).';
+
+CREATE TABLE event_store.projections (
+    projection_name text NOT NULL,
+    feed_key xid8 DEFAULT '0'::xid8 NOT NULL,
+    global_position bigint DEFAULT 0 NOT NULL,
+    events_projected bigint DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+COMMENT ON TABLE event_store.projections IS 'Projections maintained from the change feed (project_fleet), each with its watermark: every event at or before (feed_key, global_position) in feed order is applied, none after it.';
+
+COMMENT ON COLUMN event_store.projections.feed_key IS 'Watermark, feed_key half (0 = nothing applied yet).';
+
+COMMENT ON COLUMN event_store.projections.global_position IS 'Watermark, global_position half.';
+
+COMMENT ON COLUMN event_store.projections.events_projected IS 'Events applied since the projection was created.';
+
+COMMENT ON COLUMN event_store.projections.updated_at IS 'When the watermark last moved.';
 
 ALTER TABLE event_store.snapshots ALTER COLUMN snapshot_id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME event_store.snapshots_snapshot_id_seq
@@ -2625,11 +2873,20 @@ ALTER TABLE ONLY event_store.events
 ALTER TABLE ONLY event_store.events
     ADD CONSTRAINT events_pkey PRIMARY KEY (event_id);
 
+ALTER TABLE ONLY event_store.fleet_index
+    ADD CONSTRAINT fleet_index_pkey PRIMARY KEY (global_position);
+
+ALTER TABLE ONLY event_store.fleet_type_counts
+    ADD CONSTRAINT fleet_type_counts_pkey PRIMARY KEY (event_type, hour);
+
 ALTER TABLE ONLY event_store.instances
     ADD CONSTRAINT instances_pkey PRIMARY KEY (instance_id);
 
 ALTER TABLE ONLY event_store.lifecycle_key
     ADD CONSTRAINT lifecycle_key_pkey PRIMARY KEY (singleton);
+
+ALTER TABLE ONLY event_store.projections
+    ADD CONSTRAINT projections_pkey PRIMARY KEY (projection_name);
 
 ALTER TABLE ONLY event_store.snapshots
     ADD CONSTRAINT snapshots_instance_version_sequence_unique UNIQUE (instance_id, fold_version, sequence_num);
@@ -2646,8 +2903,6 @@ ALTER TABLE ONLY event_store.subscription_slots
 ALTER TABLE ONLY event_store.subscriptions
     ADD CONSTRAINT subscriptions_pkey PRIMARY KEY (subscription_name);
 
-CREATE INDEX events_event_type_timestamp_idx ON event_store.events USING btree (event_type, "timestamp" DESC);
-
 CREATE INDEX events_feed_key_idx ON event_store.events USING btree (feed_key, global_position);
 
 COMMENT ON INDEX event_store.events_feed_key_idx IS 'The change-feed order (feed_key, global_position): read_all and subscription polls.';
@@ -2656,19 +2911,27 @@ CREATE INDEX events_global_position_idx ON event_store.events USING btree (globa
 
 COMMENT ON INDEX event_store.events_global_position_idx IS 'All events in global order: query_events across instances without filters, catch-up reads.';
 
-CREATE INDEX events_instance_created_at_idx ON event_store.events USING btree (instance_id, created_at DESC);
-
 CREATE INDEX events_instance_type_timestamp_idx ON event_store.events USING btree (instance_id, event_type, "timestamp") INCLUDE (sequence_num);
 
 COMMENT ON INDEX event_store.events_instance_type_timestamp_idx IS 'One instance''s events by type and time (with sequence_num): filtered reads and per-type counts.';
 
-CREATE INDEX events_search_trgm_idx ON event_store.events USING gin (instance_id, event_store._search_text(event_data, metadata) event_store_ext.gin_trgm_ops);
+CREATE INDEX fleet_index_search_idx ON event_store.fleet_index USING gin (instance_id, search_text event_store_ext.gin_trgm_ops);
 
-COMMENT ON INDEX event_store.events_search_trgm_idx IS 'GIN over (instance_id, trigrams of _search_text(event_data, metadata)): keyword search of query_events, across all instances or within one.';
+COMMENT ON INDEX event_store.fleet_index_search_idx IS 'GIN over (instance_id, trigrams of search_text): keyword search across all instances or within one.';
 
-CREATE INDEX events_timestamp_idx ON event_store.events USING btree ("timestamp" DESC);
+CREATE INDEX fleet_index_timestamp_idx ON event_store.fleet_index USING btree ("timestamp") INCLUDE (event_type);
+
+COMMENT ON INDEX event_store.fleet_index_timestamp_idx IS 'Date ranges across all instances (index-only with the type).';
+
+CREATE INDEX fleet_index_type_idx ON event_store.fleet_index USING btree (event_type, global_position);
+
+COMMENT ON INDEX event_store.fleet_index_type_idx IS 'Type-filtered fleet pages in global order.';
 
 CREATE INDEX snapshots_event_id_idx ON event_store.snapshots USING btree (event_id);
+
+CREATE TRIGGER event_types_never_deleted BEFORE DELETE OR TRUNCATE ON event_store.event_types FOR EACH STATEMENT EXECUTE FUNCTION event_store._refuse_registry_delete();
+
+COMMENT ON TRIGGER event_types_never_deleted ON event_store.event_types IS 'ES005 on DELETE or TRUNCATE: events refer to event types (no foreign key on the write path).';
 
 CREATE TRIGGER events_immutable_row BEFORE DELETE OR UPDATE ON event_store.events FOR EACH ROW EXECUTE FUNCTION event_store._refuse_event_change();
 
@@ -2690,11 +2953,9 @@ CREATE TRIGGER instances_check_row_update AFTER UPDATE OF instance_id, instance_
 
 COMMENT ON TRIGGER instances_check_row_update ON event_store.instances IS 'Enforces the row rules on UPDATEs of the checked columns; stream-head bumps skip it without a row lock.';
 
-ALTER TABLE ONLY event_store.events
-    ADD CONSTRAINT events_event_type_fkey FOREIGN KEY (event_type) REFERENCES event_store.event_types(event_type);
+CREATE TRIGGER instances_never_deleted BEFORE DELETE OR TRUNCATE ON event_store.instances FOR EACH STATEMENT EXECUTE FUNCTION event_store._refuse_registry_delete();
 
-ALTER TABLE ONLY event_store.events
-    ADD CONSTRAINT events_instance_id_fkey FOREIGN KEY (instance_id) REFERENCES event_store.instances(instance_id);
+COMMENT ON TRIGGER instances_never_deleted ON event_store.instances IS 'ES005 on DELETE or TRUNCATE: events refer to instances (no foreign key on the write path).';
 
 ALTER TABLE ONLY event_store.snapshots
     ADD CONSTRAINT snapshots_event_id_fkey FOREIGN KEY (event_id) REFERENCES event_store.events(event_id) ON DELETE CASCADE;
@@ -2741,6 +3002,8 @@ REVOKE ALL ON FUNCTION event_store._event_id_reused(p_event_id uuid, p_stored ev
 
 REVOKE ALL ON FUNCTION event_store._feed_cursor(p_feed_key xid8, p_global_position bigint, p_salt bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION event_store._feed_key_since(p_since timestamp with time zone) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION event_store._feed_page(p_feed_key xid8, p_global_position bigint, p_horizon xid8, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text, p_members integer, p_slot integer, p_salt bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._feed_position(p_cursor text, OUT feed_key xid8, OUT global_position bigint) FROM PUBLIC;
@@ -2770,6 +3033,8 @@ REVOKE ALL ON FUNCTION event_store._lock_stream(p_instance_id text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION event_store._refuse_event_change() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._refuse_partial_delete() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._refuse_registry_delete() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint, OUT last_event_id uuid) FROM PUBLIC;
 
@@ -2844,8 +3109,11 @@ GRANT ALL ON FUNCTION event_store.mark_stale_instances(p_timeout interval) TO ev
 REVOKE ALL ON FUNCTION event_store.poll_subscription(p_subscription_name text, p_limit integer, p_member integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.poll_subscription(p_subscription_name text, p_limit integer, p_member integer) TO event_store_reader;
 
-REVOKE ALL ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint) TO event_store_reader;
+REVOKE ALL ON FUNCTION event_store.project_fleet(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.project_fleet(p_limit integer) TO event_store_admin;
+
+REVOKE ALL ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint, p_exact_count boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint, p_exact_count boolean) TO event_store_reader;
 
 REVOKE ALL ON FUNCTION event_store.read_all(p_after text, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.read_all(p_after text, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text) TO event_store_reader;
@@ -2858,6 +3126,9 @@ GRANT ALL ON FUNCTION event_store.register_instance(p_instance_id text, p_instan
 
 REVOKE ALL ON FUNCTION event_store.replay_events(p_instance_id text, p_to_sequence_num bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.replay_events(p_instance_id text, p_to_sequence_num bigint) TO event_store_reader;
+
+REVOKE ALL ON PROCEDURE event_store.run_projector(IN p_seconds integer, IN p_idle_ms integer) FROM PUBLIC;
+GRANT ALL ON PROCEDURE event_store.run_projector(IN p_seconds integer, IN p_idle_ms integer) TO event_store_admin;
 
 REVOKE ALL ON FUNCTION event_store.wait_for_events(p_after text, p_timeout_seconds double precision, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.wait_for_events(p_after text, p_timeout_seconds double precision, p_limit integer, p_event_types text[], p_instance_ids text[], p_project text) TO event_store_reader;
