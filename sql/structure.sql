@@ -2338,6 +2338,49 @@ $$;
 
 COMMENT ON FUNCTION event_store.project_fleet(p_limit integer) IS 'Admin (the projector): apply the next p_limit (1-100000, default 1000) events of the change feed to the fleet projection (fleet_index, fleet_type_counts) and move its watermark; returns how many. 0 when nothing is new or another projector is at work. Errors: ES006 invalid limit.';
 
+CREATE FUNCTION event_store.project_snapshots(p_every integer DEFAULT 500, p_limit integer DEFAULT 10) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'event_store', 'pg_temp'
+    AS $$
+DECLARE
+    v_version int := event_store._fold_version();
+    v_id      text;
+    v_target  bigint;
+    v_replay  record;
+    v_stored  event_store.snapshots;
+    v_n       int := 0;
+BEGIN
+    IF p_every IS NULL OR p_every NOT BETWEEN 1 AND 1000000 THEN
+        RAISE EXCEPTION 'invalid every %: must be between 1 and 1000000', coalesce(p_every::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'The default, 500, keeps every replay under a few milliseconds.';
+    END IF;
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
+        RAISE EXCEPTION 'invalid limit %: must be between 1 and 10000', coalesce(p_limit::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Call again for more instances.';
+    END IF;
+    FOR v_id, v_target IN
+        SELECT i.instance_id, least(i.last_sequence_num, coalesce(s.seq, 0) + 20000)
+          FROM event_store.instances i
+          LEFT JOIN LATERAL (SELECT max(x.sequence_num) AS seq FROM event_store.snapshots x
+                              WHERE x.instance_id = i.instance_id AND x.fold_version = v_version) s ON true
+         WHERE i.last_sequence_num >= coalesce(s.seq, 0) + p_every
+         ORDER BY i.last_sequence_num - coalesce(s.seq, 0) DESC, i.instance_id
+         LIMIT p_limit
+    LOOP
+        v_replay := event_store._replay(v_id, v_target);
+        IF v_replay.to_sequence_num > 0 THEN
+            v_stored := event_store._store_snapshot(v_id, v_replay.acc, v_replay.last_event_id);
+            IF v_stored.snapshot_id IS NOT NULL THEN
+                v_n := v_n + 1;
+            END IF;
+        END IF;
+    END LOOP;
+    RETURN v_n;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.project_snapshots(p_every integer, p_limit integer) IS 'Admin (the projector): store snapshots for up to p_limit (default 10) instances whose head is p_every (default 500) or more events past their newest snapshot, at most 20,000 events further each; returns how many. Keeps replay_events short for any history. Errors: ES006 invalid argument.';
+
 CREATE FUNCTION event_store.query_events(p_instance_id text DEFAULT NULL::text, p_event_types text[] DEFAULT NULL::text[], p_start_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_end_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_keyword text DEFAULT NULL::text, p_limit integer DEFAULT 100, p_offset integer DEFAULT 0, p_after_sequence bigint DEFAULT NULL::bigint, p_exact_count boolean DEFAULT false) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean, total_exact boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'event_store', 'pg_temp'
@@ -2693,6 +2736,7 @@ CREATE PROCEDURE event_store.run_projector(IN p_seconds integer DEFAULT 50, IN p
     AS $$
 DECLARE
     v_until timestamptz;
+    v_snap  timestamptz := pg_catalog.clock_timestamp();
     v_n     int;
 BEGIN
     IF p_seconds IS NULL OR p_seconds NOT BETWEEN 1 AND 3600 THEN
@@ -2707,6 +2751,11 @@ BEGIN
     LOOP
         v_n := event_store.project_fleet(1000);
         COMMIT;
+        IF pg_catalog.clock_timestamp() >= v_snap THEN
+            PERFORM event_store.project_snapshots();
+            COMMIT;
+            v_snap := pg_catalog.clock_timestamp() + interval '1 second';
+        END IF;
         EXIT WHEN pg_catalog.clock_timestamp() >= v_until;
         IF v_n < 1000 THEN
             PERFORM pg_catalog.pg_sleep(p_idle_ms / 1000.0);
@@ -2715,7 +2764,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON PROCEDURE event_store.run_projector(IN p_seconds integer, IN p_idle_ms integer) IS 'Admin (the projector loop for a scheduler): apply project_fleet batches, committing each, for p_seconds (default 50), sleeping p_idle_ms (default 50) when nothing is new. CALL it outside a transaction block. Errors: ES006 invalid argument.';
+COMMENT ON PROCEDURE event_store.run_projector(IN p_seconds integer, IN p_idle_ms integer) IS 'Admin (the projector loop for a scheduler): apply project_fleet batches, committing each, for p_seconds (default 50), sleeping p_idle_ms (default 50) when nothing is new; project_snapshots about once a second. CALL it outside a transaction block. Errors: ES006 invalid argument.';
 
 CREATE FUNCTION event_store.wait_for_events(p_after text DEFAULT NULL::text, p_timeout_seconds double precision DEFAULT 10, p_limit integer DEFAULT 1000, p_event_types text[] DEFAULT NULL::text[], p_instance_ids text[] DEFAULT NULL::text[], p_project text DEFAULT NULL::text) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, cursor text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3111,6 +3160,9 @@ GRANT ALL ON FUNCTION event_store.poll_subscription(p_subscription_name text, p_
 
 REVOKE ALL ON FUNCTION event_store.project_fleet(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.project_fleet(p_limit integer) TO event_store_admin;
+
+REVOKE ALL ON FUNCTION event_store.project_snapshots(p_every integer, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION event_store.project_snapshots(p_every integer, p_limit integer) TO event_store_admin;
 
 REVOKE ALL ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint, p_exact_count boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION event_store.query_events(p_instance_id text, p_event_types text[], p_start_date timestamp with time zone, p_end_date timestamp with time zone, p_keyword text, p_limit integer, p_offset integer, p_after_sequence bigint, p_exact_count boolean) TO event_store_reader;

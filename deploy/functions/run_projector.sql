@@ -1,12 +1,14 @@
 -- Deploy supervisor_event_store:functions/run_projector to pg
 -- requires: functions/project_fleet
+-- requires: functions/project_snapshots
 
 BEGIN;
 
 /*
  * The projector's loop, for a scheduler: apply project_fleet batches of 1,000, committing each,
  * for p_seconds (1-3600), sleeping p_idle_ms (1-10000) whenever the feed has nothing new, so
- * the fleet projection stays within about p_idle_ms of the feed's horizon. On the embedded
+ * the fleet projection stays within about p_idle_ms of the feed's horizon; about once a second,
+ * project_snapshots (each in its own transaction too), so replays stay short. On the embedded
  * cluster pg_cron starts `CALL event_store.run_projector(50)` every minute; on your own server
  * schedule the same, or run `event-store project`. Two at once are harmless: the second finds
  * the watermark locked and idles.
@@ -25,6 +27,7 @@ CREATE OR REPLACE PROCEDURE event_store.run_projector(
 AS $$
 DECLARE
     v_until timestamptz;
+    v_snap  timestamptz := pg_catalog.clock_timestamp();
     v_n     int;
 BEGIN
     IF p_seconds IS NULL OR p_seconds NOT BETWEEN 1 AND 3600 THEN
@@ -39,6 +42,11 @@ BEGIN
     LOOP
         v_n := event_store.project_fleet(1000);
         COMMIT;
+        IF pg_catalog.clock_timestamp() >= v_snap THEN
+            PERFORM event_store.project_snapshots();
+            COMMIT;
+            v_snap := pg_catalog.clock_timestamp() + interval '1 second';
+        END IF;
         EXIT WHEN pg_catalog.clock_timestamp() >= v_until;
         IF v_n < 1000 THEN
             PERFORM pg_catalog.pg_sleep(p_idle_ms / 1000.0);
@@ -49,7 +57,7 @@ $$;
 
 COMMENT ON PROCEDURE event_store.run_projector(int, int) IS
     'Admin (the projector loop for a scheduler): apply project_fleet batches, committing each, for p_seconds '
-    '(default 50), sleeping p_idle_ms (default 50) when nothing is new. CALL it outside a transaction block. '
+    '(default 50), sleeping p_idle_ms (default 50) when nothing is new; project_snapshots about once a second. CALL it outside a transaction block. '
     'Errors: ES006 invalid argument.';
 
 REVOKE ALL ON PROCEDURE event_store.run_projector(int, int) FROM PUBLIC;
