@@ -46,3 +46,23 @@ BEGIN
     RAISE NOTICE 'upgrade check: read_all returns all % events of upgrade-PS-1 in order', v_count;
 END
 $$;
+-- The fleet projection over upgraded data (issue 12): fleet-wide reads are exact before the
+-- projector ran (all from events) and after it caught up (all from fleet_index).
+DO $$
+DECLARE
+    v_before bigint;
+    v_after  bigint;
+    v_direct bigint := (SELECT count(*) FROM event_store.events WHERE event_type = 'epic_started');
+BEGIN
+    v_before := (SELECT total_count FROM event_store.query_events(p_event_types => ARRAY['epic_started']) LIMIT 1);
+    WHILE event_store.project_fleet(1000) > 0 LOOP END LOOP;
+    v_after := (SELECT total_count FROM event_store.query_events(p_event_types => ARRAY['epic_started']) LIMIT 1);
+    IF v_before <> v_direct OR v_after <> v_direct THEN
+        RAISE EXCEPTION 'fleet query_events after the upgrade: % before projecting, % after, % events', v_before, v_after, v_direct;
+    END IF;
+    IF (SELECT count(*) FROM event_store.fleet_index) <> (SELECT count(*) FROM event_store.events) THEN
+        RAISE EXCEPTION 'the projection does not hold every upgraded event';
+    END IF;
+    RAISE NOTICE 'upgrade check: the fleet projection holds all % events', (SELECT count(*) FROM event_store.fleet_index);
+END
+$$;
