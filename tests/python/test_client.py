@@ -9,7 +9,6 @@ import textwrap
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -28,10 +27,10 @@ from supervisor_event_store import (
     StaleInstance,
     TypeCount,
     _sql,
+    cluster,
 )
 from supervisor_event_store import subscriptions as feed
 
-STRUCTURE = Path(__file__).resolve().parents[2] / "sql" / "structure.sql"
 SESSION: list[dict[str, Any]] = [
     {"event_type": "epic_started", "event_data": {"epic_id": "E-1", "feature_name": "login"}},
     {"event_type": "test_started", "event_data": {"test_suite": "unit"}},
@@ -74,27 +73,33 @@ def test_sync_and_async_clients_have_the_same_methods() -> None:
     assert all(inspect.iscoroutinefunction(getattr(AsyncEventStore, name)) for name in asynchronous)
 
 
-def _deployed_arguments(function: str) -> list[str]:
-    """The IN parameter names of ``event_store.<function>`` in sql/structure.sql (the deployed schema)."""
-    text = STRUCTURE.read_text(encoding="utf-8")
-    heads = [m.end() for m in re.finditer(rf"^CREATE FUNCTION event_store\.{function}\(", text, re.MULTILINE)]
-    assert len(heads) == 1, f"event_store.{function} is defined {len(heads)} times in {STRUCTURE.name}"
-    depth, quoted, current, arguments = 1, False, "", []
-    for char in text[heads[0] :]:
-        if char == "'":
-            quoted = not quoted
-        elif not quoted and char in "()":
-            depth += 1 if char == "(" else -1
-            if depth == 0:
-                break
-        if not quoted and depth == 1 and char == ",":
-            arguments.append(current)
-            current = ""
-        else:
-            current += char
-    arguments.append(current)
-    words = [argument.split() for argument in arguments if argument.strip()]
-    return [w[1] if w[0] in ("IN", "VARIADIC") else w[0] for w in words if w[0] not in ("OUT", "INOUT")]
+@pytest.fixture(scope="session")
+def deployed(template_db: str) -> dict[str, list[tuple[str, list[str]]]]:
+    """Each routine of ``event_store`` as deployed from the working tree's plan (the template
+    database; ``make test`` checks that sql/structure.sql is that same schema): its kind ('f'
+    function, 'p' procedure) and IN parameter names, one entry per overload."""
+    query = """
+        SELECT p.proname::text, p.prokind::text,
+               array(SELECT a.name
+                       FROM unnest(p.proargnames, p.proargmodes::text[]) WITH ORDINALITY a (name, mode, n)
+                      WHERE coalesce(a.mode, 'i') IN ('i', 'v') ORDER BY a.n)
+          FROM pg_proc p
+         WHERE p.pronamespace = 'event_store'::regnamespace"""
+    routines: dict[str, list[tuple[str, list[str]]]] = {}
+    with psycopg.connect(cluster.resolve_dsn(template_db)) as conn:
+        for name, kind, arguments in conn.execute(query):
+            routines.setdefault(name, []).append((kind, arguments))
+    return routines
+
+
+def _deployed_arguments(deployed: dict[str, list[tuple[str, list[str]]]], call: _sql.Call[Any]) -> list[str]:
+    """The IN parameter names of the one deployed ``event_store.<call.name>``; a CALL statement
+    for a procedure, a SELECT for a function."""
+    routines = deployed.get(call.name, [])
+    assert len(routines) == 1, f"event_store.{call.name} is deployed {len(routines)} times"
+    [(kind, arguments)] = routines
+    assert kind == ("p" if call.procedure else "f"), f"event_store.{call.name}: prokind {kind}"
+    return arguments
 
 
 # Every statement: _sql.py's, and the change feed's in subscriptions.py (imported by the clients as
@@ -108,12 +113,14 @@ SQL_CALLS = {
 
 
 @pytest.mark.parametrize("constant", sorted(SQL_CALLS))
-def test_each_sql_call_passes_the_deployed_functions_parameters_by_name(constant: str) -> None:
+def test_each_sql_call_passes_the_deployed_functions_parameters_by_name(
+    constant: str, deployed: dict[str, list[tuple[str, list[str]]]]
+) -> None:
     call = SQL_CALLS[constant]
     assert constant == call.name.upper()
     pairs = re.findall(r"(\w+)\s*=>\s*%\((\w+)\)s", call.sql)
     assert all(parameter == f"p_{placeholder}" for parameter, placeholder in pairs), pairs
-    assert [parameter for parameter, _ in pairs] == _deployed_arguments(call.name)
+    assert [parameter for parameter, _ in pairs] == _deployed_arguments(deployed, call)
     assert set(call.jsonb) <= call.types.keys()
 
 
@@ -151,7 +158,7 @@ CLIENT_METHODS = [
     ("cls", "name"), CLIENT_METHODS, ids=[f"{cls.__name__}.{name}" for cls, name in CLIENT_METHODS]
 )
 def test_each_client_method_passes_its_parameters_to_the_sql_function_of_its_name(
-    cls: type[Any], name: str
+    cls: type[Any], name: str, deployed: dict[str, list[tuple[str, list[str]]]]
 ) -> None:
     """Method name = SQL function name; its parameters = the call's placeholders = the deployed
     function's parameters (without ``p_``), each passed under its own name."""
@@ -164,7 +171,7 @@ def test_each_client_method_passes_its_parameters_to_the_sql_function_of_its_nam
     for keyword, value in keywords.items():
         assert keyword in {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}, keyword
     assert set(parameters) == call.types.keys()
-    assert [f"p_{p}" for p in parameters] == _deployed_arguments(name)
+    assert [f"p_{p}" for p in parameters] == _deployed_arguments(deployed, call)
 
 
 # --- write side ----------------------------------------------------------------------------------
@@ -271,12 +278,12 @@ def test_query_events_pages_with_total_count_and_has_more(store: EventStore, ins
 @pytest.mark.usefixtures("read_side")
 def test_query_events_past_the_end_still_reports_the_total(store: EventStore, instance: str) -> None:
     emit_session(store, instance)
-    assert store.query_events(instance, offset=7) == QueryResult([], 7, False)
-    assert store.query_events(instance, limit=2, offset=1000) == QueryResult([], 7, False)
-    assert store.query_events(instance, keyword="off_by", offset=1) == QueryResult([], 1, False)
+    assert store.query_events(instance, offset=7) == QueryResult([], 7, False, True)
+    assert store.query_events(instance, limit=2, offset=1000) == QueryResult([], 7, False, True)
+    assert store.query_events(instance, keyword="off_by", offset=1) == QueryResult([], 1, False, True)
     empty = store.query_events(instance, event_types=["test_passed"], after_sequence=7, offset=5)
-    assert empty == QueryResult([], 0, False)
-    assert store.query_events(keyword="50% off", offset=3) == QueryResult([], 1, False)
+    assert empty == QueryResult([], 0, False, True)
+    assert store.query_events(keyword="50% off", offset=3) == QueryResult([], 1, False, True)
 
 
 @pytest.mark.usefixtures("read_side")
@@ -290,7 +297,8 @@ def test_query_events_filters(store: EventStore, instance: str) -> None:
     assert keyword.events[0].event_data["commit_sha"] == "a1b2c3d"
     now = datetime.now(UTC)
     assert store.query_events(instance, start_date=now - timedelta(hours=1), end_date=now).total_count == 7
-    assert store.query_events(instance, start_date=now + timedelta(hours=1)) == QueryResult([], 0, False)
+    later = now + timedelta(hours=1)
+    assert store.query_events(instance, start_date=later) == QueryResult([], 0, False, True)
 
 
 @pytest.mark.usefixtures("read_side")

@@ -133,6 +133,7 @@ _ACCEPTS: dict[str, tuple[tuple[type, ...], str]] = {
     "timestamptz": ((date, str), "a datetime or an ISO 8601 string"),
     "interval": ((timedelta, str), "a timedelta or an interval string"),
     "text[]": ((list, tuple), "a list of str"),
+    "boolean": ((bool,), "a bool"),
 }
 
 
@@ -144,7 +145,7 @@ def _check(name: str, sql_type: str, value: Any) -> None:
     if value is None or accepted is None:
         return
     types, wanted = accepted
-    ok = isinstance(value, types) and not isinstance(value, bool)
+    ok = isinstance(value, types) and (sql_type == "boolean" or not isinstance(value, bool))
     if ok and sql_type == "text[]":
         ok = all(isinstance(item, str) for item in value)
     if ok and sql_type in _INT_BITS:
@@ -168,11 +169,14 @@ class Call(Generic[R]):
     jsonb: tuple[str, ...] = ()
     types: dict[str, str] = field(init=False)
     name: str = field(init=False)
+    procedure: bool = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "types", dict(_PLACEHOLDER.findall(self.sql)))
         match = _FUNCTION.search(self.sql)
         object.__setattr__(self, "name", match[1] if match else "call")
+        # CALL of a procedure that commits: run it outside a transaction block (autocommit).
+        object.__setattr__(self, "procedure", self.sql.lstrip().startswith("CALL "))
 
     def params(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
         """The statement's parameters from a method's arguments (passed by name); InvalidArgumentError
@@ -212,7 +216,8 @@ SELECT * FROM event_store.query_events(
     p_keyword        => %(keyword)s::text,
     p_limit          => %(limit)s::integer,
     p_offset         => %(offset)s::integer,
-    p_after_sequence => %(after_sequence)s::bigint
+    p_after_sequence => %(after_sequence)s::bigint,
+    p_exact_count    => %(exact_count)s::boolean
 )"""
 
 _COUNT_EVENTS = """
@@ -301,6 +306,18 @@ SELECT * FROM event_store.create_snapshot(
     p_instance_id => %(instance_id)s::text
 )"""
 
+_PROJECT_FLEET = """
+SELECT * FROM event_store.project_fleet(
+    p_limit => %(limit)s::integer
+) AS events_projected"""
+
+# A procedure: it commits between batches, so the client runs it outside a transaction block.
+_RUN_PROJECTOR = """
+CALL event_store.run_projector(
+    p_seconds => %(seconds)s::integer,
+    p_idle_ms => %(idle_ms)s::integer
+)"""
+
 
 # --- the calls -------------------------------------------------------------------------------
 
@@ -321,6 +338,8 @@ HEARTBEAT = Call(_HEARTBEAT, models.one(EmitResult))
 MARK_STALE_INSTANCES = Call(_MARK_STALE_INSTANCES, models.each(StaleInstance))
 LIST_INSTANCES = Call(_LIST_INSTANCES, models.each(Instance))
 CREATE_SNAPSHOT = Call(_CREATE_SNAPSHOT, models.one(Snapshot))
+PROJECT_FLEET = Call(_PROJECT_FLEET, models.scalar("events_projected"))
+RUN_PROJECTOR = Call(_RUN_PROJECTOR, models.nothing)
 
 
 # --- the one method of two calls ---------------------------------------------------------------
@@ -331,10 +350,13 @@ Step = tuple[Call[Any], dict[str, Any]]
 def query_events(**arguments: Any) -> Generator[Step, Any, QueryResult]:
     """The page (QUERY_EVENTS). Its rows carry ``total_count``; an empty page has no row, so when
     the page is empty past the start (``offset > 0``) one more call, COUNT_EVENTS (the same filters,
-    no limit or offset), reports the true total. Each client sends every step's result back."""
+    no limit, offset or exact_count: it always counts exactly), reports the true total. Each client
+    sends every step's result back."""
     page: QueryResult = yield QUERY_EVENTS, arguments
     if page.events or arguments["offset"] == 0:
         return page
-    filters = {name: value for name, value in arguments.items() if name not in ("limit", "offset")}
+    filters = {
+        name: value for name, value in arguments.items() if name not in ("limit", "offset", "exact_count")
+    }
     total: int = yield COUNT_EVENTS, filters
-    return QueryResult(events=[], total_count=total, has_more=False)
+    return QueryResult(events=[], total_count=total, has_more=False, total_exact=True)

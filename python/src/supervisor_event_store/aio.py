@@ -79,11 +79,27 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
         params = call.params(arguments)
         with translate_errors(self.where):
             async with self.pool.connection() as conn:
+                if call.procedure and not conn.autocommit:  # a caller's pool: no BEGIN before the CALL
+                    return await self._run_autocommit(conn, call, params)
                 cur = conn.cursor(row_factory=dict_row)
                 _sql.use_loads(cur)
                 await cur.execute(call.sql, params)
                 with reading(call):
-                    return call.result(await cur.fetchall())
+                    return call.result(await cur.fetchall() if cur.description else [])
+
+    @staticmethod
+    async def _run_autocommit(
+        conn: psycopg.AsyncConnection[Any], call: _sql.Call[R], params: dict[str, Any]
+    ) -> R:
+        """A procedure that commits, on a non-autocommit connection of a caller's pool: see
+        ``EventStore._run_autocommit``."""
+        await conn.set_autocommit(True)
+        try:
+            await conn.execute(call.sql, params)
+        finally:
+            if not conn.closed:
+                await conn.set_autocommit(False)
+        return call.result([])
 
     async def _run_plan(self, plan: Generator[_sql.Step, Any, R]) -> R:
         """Run a plan of several calls (``_sql.query_events``), sending each result back to it."""
@@ -211,13 +227,10 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
         limit: int = 100,
         offset: int = 0,
         after_sequence: int | None = None,
+        exact_count: bool = False,
     ) -> QueryResult:
-        """A page of events (all instances when ``instance_id`` is None), filters combined with AND.
-
-        ``event_types``: one type (a str) or several. ``total_count`` counts every match, ignoring
-        ``limit`` and ``offset``. An empty page carries no row to read it from, so when the page is
-        empty and ``offset > 0`` this method makes one more call (``event_store.count_events``) to
-        report the true total.
+        """A page of events (all instances when ``instance_id`` is None), filters combined with AND;
+        ``total_count`` exact up to 10,000 unless ``exact_count`` (see ``EventStore.query_events``).
         """
         return await self._run_plan(
             _sql.query_events(
@@ -229,6 +242,7 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
                 limit=limit,
                 offset=offset,
                 after_sequence=after_sequence,
+                exact_count=exact_count,
             )
         )
 
@@ -270,6 +284,18 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
     async def create_snapshot(self, instance_id: str) -> Snapshot:
         """Store the instance's folded state at its current sequence number."""
         return await self._run(_sql.CREATE_SNAPSHOT, instance_id=instance_id)
+
+    # --- the fleet projection (admin: the projector) ---------------------------------------------
+
+    async def project_fleet(self, limit: int = 1000) -> int:
+        """Admin: apply the next ``limit`` events of the change feed to the fleet projection; how
+        many (0 when nothing is new or another projector is at work)."""
+        return await self._run(_sql.PROJECT_FLEET, limit=limit)
+
+    async def run_projector(self, seconds: int = 50, idle_ms: int = 50) -> None:
+        """Admin: CALL the projector loop for ``seconds`` (project_fleet batches, each committed;
+        sleeping ``idle_ms`` when nothing is new). Holds one connection meanwhile."""
+        return await self._run(_sql.RUN_PROJECTOR, seconds=seconds, idle_ms=idle_ms)
 
 
     # --- the change feed and subscriptions (issue 11; the loops live in subscriptions.py) -------

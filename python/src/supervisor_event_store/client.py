@@ -172,11 +172,26 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
     def _run(self, call: _sql.Call[R], /, **arguments: Any) -> R:
         params = call.params(arguments)
         with translate_errors(self.where), self.pool.connection() as conn:
+            if call.procedure and not conn.autocommit:  # a caller's pool: no BEGIN before the CALL
+                return self._run_autocommit(conn, call, params)
             cur = conn.cursor(row_factory=dict_row)
             _sql.use_loads(cur)
             cur.execute(call.sql, params)
             with reading(call):
-                return call.result(cur.fetchall())
+                return call.result(cur.fetchall() if cur.description else [])
+
+    @staticmethod
+    def _run_autocommit(conn: psycopg.Connection[Any], call: _sql.Call[R], params: dict[str, Any]) -> R:
+        """A procedure that commits (``run_projector``) on a connection of a caller's pool that is
+        not autocommit: CALLed outside a transaction block, then the connection is given back as
+        it was (our own pool's connections are autocommit)."""
+        conn.autocommit = True
+        try:
+            conn.execute(call.sql, params)
+        finally:
+            if not conn.closed:
+                conn.autocommit = False
+        return call.result([])
 
     def _run_plan(self, plan: Generator[_sql.Step, Any, R]) -> R:
         """Run a plan of several calls (``_sql.query_events``), sending each result back to it."""
@@ -306,13 +321,16 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
         limit: int = 100,
         offset: int = 0,
         after_sequence: int | None = None,
+        exact_count: bool = False,
     ) -> QueryResult:
         """A page of events (all instances when ``instance_id`` is None), filters combined with AND.
 
-        ``event_types``: one type (a str) or several. ``total_count`` counts every match, ignoring
-        ``limit`` and ``offset``. An empty page carries no row to read it from, so when the page is
-        empty and ``offset > 0`` this method makes one more call (``event_store.count_events``) to
-        report the true total.
+        ``event_types``: one type (a str) or several. ``total_count`` counts the matches, ignoring
+        ``limit`` and ``offset``: exactly up to 10,000 (or offset + limit, when deeper), beyond that
+        it is that number as a lower bound with ``total_exact`` False; ``exact_count=True`` always
+        counts exactly (slower on large results). An empty page carries no row to read it from, so
+        when the page is empty and ``offset > 0`` this method makes one more call
+        (``event_store.count_events``, always exact) to report the true total.
         """
         return self._run_plan(
             _sql.query_events(
@@ -324,6 +342,7 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
                 limit=limit,
                 offset=offset,
                 after_sequence=after_sequence,
+                exact_count=exact_count,
             )
         )
 
@@ -366,6 +385,17 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
         """Store the instance's folded state at its current sequence number."""
         return self._run(_sql.CREATE_SNAPSHOT, instance_id=instance_id)
 
+    # --- the fleet projection (admin: the projector) ---------------------------------------------
+
+    def project_fleet(self, limit: int = 1000) -> int:
+        """Admin: apply the next ``limit`` events of the change feed to the fleet projection; how
+        many (0 when nothing is new or another projector is at work)."""
+        return self._run(_sql.PROJECT_FLEET, limit=limit)
+
+    def run_projector(self, seconds: int = 50, idle_ms: int = 50) -> None:
+        """Admin: CALL the projector loop for ``seconds`` (project_fleet batches, each committed;
+        sleeping ``idle_ms`` when nothing is new). Holds one connection meanwhile."""
+        return self._run(_sql.RUN_PROJECTOR, seconds=seconds, idle_ms=idle_ms)
 
     # --- the change feed and subscriptions (issue 11; the loops live in subscriptions.py) -------
 

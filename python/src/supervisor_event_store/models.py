@@ -56,11 +56,16 @@ class EmitResult:
 
 @dataclass(frozen=True, slots=True)
 class QueryResult:
-    """A page of ``query_events``: the events, all matches ignoring limit/offset, more pages?"""
+    """A page of ``query_events``: the events, all matches ignoring limit/offset, more pages?
+
+    ``total_count`` is exact when ``total_exact``; otherwise it is a lower bound (10,000, or
+    offset + limit when deeper: "10,000+"), as search engines report hits. ``exact_count=True``
+    always counts exactly."""
 
     events: list[Event]
     total_count: int
     has_more: bool
+    total_exact: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +170,19 @@ def scalar(column: str) -> Callable[[Rows], int]:
     return lambda rows: int(rows[0][column])
 
 
+def nothing(rows: Rows) -> None:
+    """No result (a procedure's CALL)."""
+    return None
+
+
 def query_result(rows: Rows) -> QueryResult:
-    """``query_events`` rows: the events, plus total_count and has_more carried on every row."""
+    """``query_events`` rows: the events, plus total_count, has_more and total_exact carried on
+    every row (no row at offset 0: nothing matches, exactly)."""
     if not rows:
-        return QueryResult(events=[], total_count=0, has_more=False)
+        return QueryResult(events=[], total_count=0, has_more=False, total_exact=True)
     return QueryResult(
         events=[from_row(Event, row) for row in rows],
         total_count=int(rows[0]["total_count"]),
         has_more=bool(rows[0]["has_more"]),
+        total_exact=bool(rows[0]["total_exact"]),
     )
