@@ -1,5 +1,5 @@
-"""Faults on private clusters: a crash under load loses nothing acknowledged, and stale marking
-runs by itself (pg_cron) with no client doing anything."""
+"""Faults on private clusters: a crash under load loses nothing acknowledged, and stale marking and
+the fleet projector run by themselves (pg_cron) with no client doing anything."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from conftest import PrivateCluster
+from conftest import PrivateCluster, rows
 from supervisor_event_store import cluster
 
 INSTANCES = [f"crash-PS-{n}" for n in range(8)]
@@ -103,12 +103,17 @@ def test_crash_under_load_keeps_every_acknowledged_event(private_cluster: Privat
         assert heads[instance] == len(numbers)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def cron_cluster() -> Any:
+    """A private cluster loaded with pg_cron, started and deployed, with both jobs scheduled as
+    `event-store db up` schedules them: the tests below share the wait for pg_cron's first tick."""
     if not cluster.pg_cron_installed():
         pytest.fail("pg_cron is not installed: `make deps` installs postgresql-15-cron")
     pg = PrivateCluster(settings=cluster.PG_CRON_SETTINGS)
     try:
+        pg.start()
+        assert cluster.schedule_stale_marking(pg.dsn)
+        assert cluster.schedule_projector(pg.dsn)
         yield pg
     finally:
         pg.remove()
@@ -117,8 +122,6 @@ def cron_cluster() -> Any:
 def test_stale_instances_are_marked_by_themselves(cron_cluster: PrivateCluster) -> None:
     """pg_cron runs mark_stale_instances every minute: an instance whose heartbeat is older than
     the timeout becomes stale within a minute, while no client calls anything."""
-    cron_cluster.start()
-    assert cluster.schedule_stale_marking(cron_cluster.dsn)
     assert cluster.schedule_stale_marking(cron_cluster.dsn)  # idempotent
     with psycopg.connect(cron_cluster.dsn, autocommit=True) as conn:
         conn.execute("SELECT event_store.register_instance('quiet-PS-1', 'PS', 'cron')")
@@ -132,7 +135,9 @@ def test_stale_instances_are_marked_by_themselves(cron_cluster: PrivateCluster) 
     status: dict[str, str] = {}
     while time.monotonic() < deadline:
         with psycopg.connect(cron_cluster.dsn, autocommit=True) as conn:
-            status = dict(conn.execute("SELECT instance_id, status FROM event_store.instances").fetchall())
+            status = dict(
+                conn.execute("SELECT instance_id, status FROM event_store.instances WHERE project = 'cron'")
+            )
         if status.get("quiet-PS-1") == "stale":
             break
         time.sleep(1)
@@ -144,3 +149,39 @@ def test_stale_instances_are_marked_by_themselves(cron_cluster: PrivateCluster) 
         ).fetchone()
     assert row is not None
     assert float(row[0]) == 120
+
+
+def test_the_fleet_projection_is_kept_up_by_itself(cron_cluster: PrivateCluster) -> None:
+    """pg_cron starts `CALL event_store.run_projector(50)` every minute in the store's database:
+    emitted events reach the fleet projection within about a minute, while no client runs the
+    projector."""
+    assert cluster.schedule_projector(cron_cluster.dsn)  # idempotent
+    cron = cron_cluster.server.dsn("postgres")
+    jobs = rows(cron, "SELECT jobname, schedule, command, database FROM cron.job WHERE command ~ 'projector'")
+    command = "CALL event_store.run_projector(50)"
+    assert jobs == [("event_store_run_projector_event_store", "* * * * *", command, "event_store")]
+    with psycopg.connect(cron_cluster.dsn, autocommit=True) as conn:
+        conn.execute("SELECT event_store.register_instance('proj-PS-1', 'PS', 'projector')")
+        for n in range(5):
+            conn.execute(EMIT, ("proj-PS-1", f'{{"commit_sha": "c{n}", "message": "m"}}', uuid.uuid4()))
+    projected = (0,)
+    deadline = time.monotonic() + 75
+    while time.monotonic() < deadline:
+        [projected] = rows(
+            cron_cluster.dsn, "SELECT count(*) FROM event_store.fleet_index WHERE instance_id = 'proj-PS-1'"
+        )
+        if projected == (6,):
+            break
+        time.sleep(0.5)
+    assert projected == (6,), "the projector did not apply the events within 75 s"
+    [(events_projected,)] = rows(
+        cron_cluster.dsn,
+        "SELECT events_projected FROM event_store.projections WHERE projection_name = 'fleet_index'",
+    )
+    assert events_projected >= 6
+    failed = rows(
+        cron,
+        "SELECT d.return_message FROM cron.job_run_details d JOIN cron.job j USING (jobid)"
+        " WHERE j.command ~ 'run_projector' AND d.status = 'failed'",
+    )
+    assert failed == []

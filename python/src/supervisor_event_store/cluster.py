@@ -450,6 +450,21 @@ def pg_cron_installed() -> bool:
 PG_CRON_SETTINGS = {"shared_preload_libraries": "pg_cron", "cron.database_name": "postgres",
                     "cron.use_background_workers": "on", "max_worker_processes": "16"}
 STALE_JOB = "event_store_mark_stale_instances"
+PROJECTOR_JOB = "event_store_run_projector"
+
+
+def _schedule_every_minute(dsn: str, job: str, command: str) -> bool:
+    """Have pg_cron run ``command`` every minute in ``dsn``'s database, as the job ``<job>_<db>``
+    (scheduling it again replaces it: idempotent). False (and nothing done) when the server was
+    started without pg_cron."""
+    parts = urlsplit(dsn)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    if "pg_cron" not in psql(admin, "SHOW shared_preload_libraries"):
+        return False
+    dbname = parts.path.lstrip("/")
+    psql(admin, "CREATE EXTENSION IF NOT EXISTS pg_cron")
+    psql(admin, f"SELECT cron.schedule_in_database('{job}_{dbname}', '* * * * *', '{command}', '{dbname}')")
+    return True
 
 
 def schedule_stale_marking(dsn: str) -> bool:
@@ -457,15 +472,15 @@ def schedule_stale_marking(dsn: str) -> bool:
     so an instance that stops heart-beating is marked stale within its timeout plus a minute with
     no client doing anything. Idempotent. False (and nothing done) when the server was started
     without pg_cron."""
-    parts = urlsplit(dsn)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    if "pg_cron" not in psql(admin, "SHOW shared_preload_libraries"):
-        return False
-    dbname = parts.path.lstrip("/")
-    psql(admin, "CREATE EXTENSION IF NOT EXISTS pg_cron")
-    psql(admin, f"SELECT cron.schedule_in_database('{STALE_JOB}_{dbname}', '* * * * *', "
-                f"'SELECT event_store.mark_stale_instances()', '{dbname}')")
-    return True
+    return _schedule_every_minute(dsn, STALE_JOB, "SELECT event_store.mark_stale_instances()")
+
+
+def schedule_projector(dsn: str) -> bool:
+    """Have pg_cron start ``CALL event_store.run_projector(50)`` every minute in ``dsn``'s database:
+    the projector loop keeps the fleet projection within about 50 ms of the change feed, off the
+    write path, with no client running it (10 s of each minute it rests; the next run catches up).
+    Idempotent. False (and nothing done) when the server was started without pg_cron."""
+    return _schedule_every_minute(dsn, PROJECTOR_JOB, "CALL event_store.run_projector(50)")
 
 
 def default_cluster() -> LocalCluster:
@@ -590,10 +605,12 @@ def up() -> str:
     dsn = create_database(DEFAULT_DB) if not os.environ.get("DATABASE_URL") else resolve_dsn()
     _wait_accepting(dsn)
     sqitch(["deploy", "--verify"], dsn)
-    if not uses_external_server() and not schedule_stale_marking(dsn):
+    if not uses_external_server() and not (schedule_stale_marking(dsn) and schedule_projector(dsn)):
         print("event-store: note: the local cluster runs without pg_cron, so nothing marks silent "
-              "instances stale by itself; " + ("restart it (db down, db up) to load it" if pg_cron_installed()
-              else "install postgresql-15-cron and restart it (db down, db up)"), file=sys.stderr)
+              "instances stale by itself, and the fleet projection is kept up to date only by "
+              "`event-store project` (fleet-wide reads stay exact, but slow down as it falls behind); "
+              + ("restart it (db down, db up) to load it" if pg_cron_installed()
+                 else "install postgresql-15-cron and restart it (db down, db up)"), file=sys.stderr)
     return dsn
 
 
