@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -89,6 +90,36 @@ def dsn(template_db: str) -> Iterator[str]:
     drop_database(name)
 
 
+BIG = "big-PS-1"  # the instance of ``big_dsn``
+_FILL_BIG = """
+DO $$
+BEGIN
+    FOR b IN 0..10 LOOP
+        PERFORM event_store.emit_events('big-PS-1', (
+            SELECT jsonb_agg(jsonb_build_object('event_type', 'test_failed',
+                                                'event_data', jsonb_build_object('test_suite', 'unit-' || g)))
+              FROM generate_series(b * 1000 + 1, least(b * 1000 + 1000, 10500)) g));
+    END LOOP;
+    PERFORM event_store.emit_events('big-PS-1', (
+        SELECT jsonb_agg(jsonb_build_object('event_type', 'test_passed',
+                                            'event_data', jsonb_build_object('test_suite', 'unit-' || g)))
+          FROM generate_series(1, 600) g));
+END
+$$"""
+
+
+@pytest.fixture(scope="session")
+def big_dsn(template_db: str) -> str:
+    """A database shared by the whole session, for reads only: one instance, ``BIG``, with more
+    matches than query_events counts by default: instance_registered, then 10,500 test_failed and
+    600 test_passed events (11,101 in all). Emitted through emit_events, as its owner."""
+    dsn = create_database(f"es_py_{PID}_big", template_db)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SELECT event_store.register_instance(%s, 'PS', 'big')", (BIG,))
+        conn.execute(_FILL_BIG)
+    return dsn
+
+
 @pytest.fixture
 def empty_dsn() -> Iterator[str]:
     """A database without the schema (for the 'not deployed' errors)."""
@@ -117,10 +148,11 @@ class Blocking:
         return call
 
 
-@pytest.fixture(params=["sync", "async"])
-def store(request: pytest.FixtureRequest, dsn: str) -> Iterator[EventStore]:
-    """An open EventStore, or an open AsyncEventStore behind the same (blocking) interface."""
-    if request.param == "sync":
+@contextmanager
+def open_store(kind: str, dsn: str) -> Iterator[EventStore]:
+    """An open EventStore (``kind`` "sync"), or an open AsyncEventStore behind the same (blocking)
+    interface ("async")."""
+    if kind == "sync":
         with EventStore(dsn) as sync_store:
             yield sync_store
         return
@@ -131,6 +163,20 @@ def store(request: pytest.FixtureRequest, dsn: str) -> Iterator[EventStore]:
             yield cast(EventStore, Blocking(async_store, runner))
         finally:
             runner.run(async_store.close())
+
+
+@pytest.fixture(params=["sync", "async"])
+def store(request: pytest.FixtureRequest, dsn: str) -> Iterator[EventStore]:
+    """An open EventStore, or an open AsyncEventStore behind the same (blocking) interface."""
+    with open_store(request.param, dsn) as opened:
+        yield opened
+
+
+@pytest.fixture(params=["sync", "async"])
+def big_store(request: pytest.FixtureRequest, big_dsn: str) -> Iterator[EventStore]:
+    """``store`` on ``big_dsn`` (read only)."""
+    with open_store(request.param, big_dsn) as opened:
+        yield opened
 
 
 @pytest.fixture

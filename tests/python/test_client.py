@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import inspect
 import re
 import textwrap
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -13,15 +15,19 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg.conninfo import make_conninfo
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
-from conftest import Sequences
+from conftest import BIG, Sequences
 from supervisor_event_store import (
     AsyncEventStore,
     EmitResult,
     Event,
     EventStore,
+    EventStoreError,
     EventType,
     Instance,
+    InvalidArgumentError,
     QueryResult,
     ReplayResult,
     StaleInstance,
@@ -308,6 +314,34 @@ def test_query_events_across_instances(store: EventStore, instance: str) -> None
     assert sorted(e.instance_id for e in result.events) == sorted([instance, "mimir-MS-01"])
 
 
+def test_total_count_is_exact_up_to_10000_then_a_lower_bound(big_store: EventStore) -> None:
+    """Elasticsearch's track_total_hits: exact up to 10,000 matches (or offset + limit when
+    deeper), then that number with total_exact False; exact_count always counts."""
+    store = big_store
+
+    def totals(result: QueryResult) -> tuple[int, bool, bool]:
+        return result.total_count, result.total_exact, result.has_more
+
+    for instance in (BIG, None):  # one instance's rows, and the fleet projection plus the feed after it
+        assert totals(store.query_events(instance, event_types="test_passed", limit=10)) == (600, True, True)
+        capped = store.query_events(instance, event_types="test_failed", limit=10)
+        assert totals(capped) == (10_000, False, True)
+        assert [e.sequence_num for e in capped.events] == list(range(2, 12))
+        exact = store.query_events(instance, event_types="test_failed", limit=10, exact_count=True)
+        assert totals(exact) == (10_500, True, True)
+        assert exact.events == capped.events
+        # deeper than 10,000: the bound is offset + limit; exact once the matches end within it
+        deep = store.query_events(instance, event_types="test_failed", limit=100, offset=9_990)
+        assert totals(deep) == (10_090, False, True)
+        last = store.query_events(instance, event_types="test_failed", limit=100, offset=10_450)
+        assert (len(last.events), *totals(last)) == (50, 10_500, True, False)
+        # past the end: no row to read a total from; count_events counts exactly
+        past = store.query_events(instance, event_types="test_failed", offset=20_000)
+        assert past == QueryResult([], 10_500, False, True)
+        # no filter: the stream heads count, always exactly
+        assert totals(store.query_events(instance, limit=10)) == (11_101, True, True)
+
+
 @pytest.mark.usefixtures("read_side")
 def test_get_latest_events_is_newest_first(store: EventStore, instance: str) -> None:
     emit_session(store, instance)
@@ -395,3 +429,91 @@ def test_create_snapshot_then_replay_gives_the_same_state(store: EventStore, ins
     assert snapshot.sequence_num == 7
     store.heartbeat(instance, 10)
     assert store.replay_events(instance, to_sequence_num=7).final_state == before
+
+
+# --- the fleet projection's projector (admin) ----------------------------------------------------
+
+
+def _projected(raw: psycopg.Connection[Any]) -> int:
+    row = raw.execute(
+        "SELECT events_projected FROM event_store.projections WHERE projection_name = 'fleet_index'"
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_project_fleet_and_run_projector(
+    store: EventStore, instance: str, raw: psycopg.Connection[Any]
+) -> None:
+    emit_session(store, instance)
+    before = store.query_events(event_types=["test_failed", "test_passed"], keyword="unit")
+    assert _projected(raw) == 0
+    assert store.project_fleet(limit=3) == 3
+    assert store.project_fleet() == 4  # the other 4 of the 7 events
+    assert store.project_fleet() == 0  # nothing new
+    assert _projected(raw) == 7
+    # the answer is the same from the projection as from the feed
+    assert store.query_events(event_types=["test_failed", "test_passed"], keyword="unit") == before
+
+    emit_session(store, instance)
+    started = time.monotonic()
+    assert store.run_projector(seconds=1) is None
+    assert time.monotonic() - started < 10
+    assert _projected(raw) == 13
+    assert store.query_events(keyword="unit").total_count == 6
+
+    with pytest.raises(InvalidArgumentError):
+        store.project_fleet(limit=0)
+    with pytest.raises(InvalidArgumentError):
+        store.run_projector(seconds=0)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_run_projector_on_a_callers_pool_that_is_not_autocommit(
+    kind: str, dsn: str, raw: psycopg.Connection[Any]
+) -> None:
+    """A procedure that commits cannot run in a transaction block: the client CALLs it on an
+    autocommit connection, and gives the caller's connection back as it was."""
+    raw.execute("SELECT event_store.register_instance('pool-PS-1', 'PS', 'pool')")
+    if kind == "sync":
+        with ConnectionPool(dsn, min_size=1, max_size=1, open=True) as pool:
+            with EventStore(pool=pool) as store:
+                store.run_projector(seconds=1)
+                assert store.list_instances()[0].instance_id == "pool-PS-1"
+            with pool.connection() as conn:
+                assert conn.autocommit is False
+    else:
+
+        async def run() -> None:
+            async with AsyncConnectionPool(dsn, min_size=1, max_size=1, open=False) as pool:
+                async with AsyncEventStore(pool=pool) as store:
+                    await store.run_projector(seconds=1)
+                async with pool.connection() as conn:
+                    assert conn.autocommit is False
+
+        asyncio.run(run())
+    assert _projected(raw) == 1
+
+
+@pytest.mark.parametrize("role", ["event_store_writer", "event_store_reader"])
+def test_only_the_admin_runs_the_projector(dsn: str, raw: psycopg.Connection[Any], role: str) -> None:
+    login = f"es_login_{role.removeprefix('event_store_')}"
+    for name, member_of in ((login, role), ("es_login_admin", "event_store_admin")):
+        raw.execute(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN"
+            f" CREATE ROLE {name} LOGIN; END IF; END $$"
+        )
+        raw.execute(f"GRANT {member_of} TO {name}")
+    raw.execute("SELECT event_store.register_instance('odin-PS-1', 'PS', 'odin')")
+    as_role = make_conninfo(dsn, user=login)
+    with EventStore(as_role) as store:
+        for call in (store.project_fleet, store.run_projector):
+            with pytest.raises(EventStoreError) as denied:
+                call()
+            assert type(denied.value) is EventStoreError
+            assert denied.value.sqlstate == "42501"
+            assert "event_store_admin" in (denied.value.hint or "")
+    assert _projected(raw) == 0
+    with EventStore(make_conninfo(dsn, user="es_login_admin")) as admin:
+        assert admin.project_fleet() == 1
+        admin.run_projector(seconds=1)

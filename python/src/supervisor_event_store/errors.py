@@ -96,7 +96,17 @@ ERRORS_BY_SQLSTATE: dict[str, type[EventStoreError]] = {
 
 # Hints for standard SQLSTATEs that usually mean "the schema is not deployed here".
 _NOT_DEPLOYED = "Is the schema deployed to this database? Run `event-store deploy` (or `event-store db up`)."
-_STANDARD_HINTS = {"3F000": _NOT_DEPLOYED, "42883": _NOT_DEPLOYED, "42P01": _NOT_DEPLOYED}
+_NOT_GRANTED = (
+    "The connecting role lacks this privilege: reads need event_store_reader, writes event_store_writer, "
+    "admin calls (register_event_type, delete_events_for_instance, project_fleet, run_projector...) "
+    "event_store_admin."
+)
+_STANDARD_HINTS = {
+    "3F000": _NOT_DEPLOYED,
+    "42883": _NOT_DEPLOYED,
+    "42P01": _NOT_DEPLOYED,
+    "42501": _NOT_GRANTED,
+}
 _PARAMETER_HINTS = {
     "22P05": "PostgreSQL's jsonb cannot hold the character U+0000 in a string: remove it.",
     "22P02": "Check the format of the value, e.g. a UUID such as 5f0c6d1e-8a51-4c55-9d2f-1b2a3c4d5e6f.",
