@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from conftest import BIG, rows
 from supervisor_event_store import EventStore, cluster
 
 EVENT_STORE = str(Path(sys.executable).with_name("event-store"))
@@ -128,6 +129,54 @@ def test_query_replay_types_stats(dsn: str, odin: str) -> None:
     stats = {row["event_type"]: row["event_count"] for row in run_json(dsn, "stats", odin)}
     assert stats == {"instance_registered": 1, "test_started": 3, "commit_created": 1}
     assert "commit_created" in run(dsn, "query", odin).stdout
+
+
+def test_query_shows_a_total_beyond_10000_as_a_lower_bound(big_dsn: str) -> None:
+    capped = run(big_dsn, "query", BIG, "--type", "test_failed", "--limit", "1").stdout
+    assert "1 of 10,000+ matching events, more with --offset/--after" in capped
+    exact = run(big_dsn, "query", BIG, "--type", "test_failed", "--limit", "1", "--exact-count").stdout
+    assert "1 of 10,500 matching events, more with --offset/--after" in exact
+    small = run(big_dsn, "query", BIG, "--type", "test_passed", "--limit", "1").stdout
+    assert "1 of 600 matching events" in small
+    page = run_json(big_dsn, "query", "--type", "test_failed", "--limit", "1")
+    assert (page["total_count"], page["total_exact"], page["has_more"]) == (10_000, False, True)
+    page = run_json(big_dsn, "query", "--type", "test_failed", "--limit", "1", "--exact-count")
+    assert (page["total_count"], page["total_exact"], page["has_more"]) == (10_500, True, True)
+
+
+def _events_projected(dsn: str) -> int:
+    [(count,)] = rows(dsn, "SELECT events_projected FROM event_store.projections")
+    return int(count)
+
+
+def test_project_once_then_until_ctrl_c(dsn: str, odin: str) -> None:
+    run(dsn, "emit", odin, "test_started", '{"test_suite": "unit"}')
+    assert run(dsn, "project", "--once").stdout == "projected 2 events into the fleet projection\n"
+    assert run_json(dsn, "project", "--once") == {"events_projected": 0}
+    assert run(dsn, "project", "--once", "--seconds", "5", check=False).returncode == 2
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("PG")}
+    with subprocess.Popen(
+        [EVENT_STORE, "project", "--seconds", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**env, "DATABASE_URL": dsn},
+    ) as projector:
+        assert projector.stderr is not None
+        assert "until Ctrl-C" in projector.stderr.readline()
+        deadline = time.monotonic() + 10
+        for n in (3, 4):  # one event, then another after the first CALL's second: each is applied
+            run(dsn, "emit", odin, "test_started", '{"test_suite": "unit"}')
+            while _events_projected(dsn) < n:
+                assert time.monotonic() < deadline, "the projector applied nothing"
+                time.sleep(0.05)
+            time.sleep(1.1)
+        projector.send_signal(signal.SIGINT)
+        out, err = projector.communicate(timeout=10)
+    assert projector.returncode == 0
+    assert out == ""
+    assert err.strip().splitlines() == ["projector stopped (Ctrl-C); every batch it applied is committed"]
 
 
 @pytest.mark.usefixtures("read_side")

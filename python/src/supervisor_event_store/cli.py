@@ -24,7 +24,7 @@ from rich.table import Table
 from . import cluster, demo
 from .client import EventStore
 from .errors import EventStoreError, error_text
-from .models import Event, json_default
+from .models import Event, QueryResult, json_default
 from .subscriptions import Backoff, FeedEvent, SubscriptionSlot
 
 console = Console(highlight=False, soft_wrap=True)
@@ -194,14 +194,20 @@ def cmd_query(args: argparse.Namespace) -> int:
             limit=args.limit,
             offset=args.offset,
             after_sequence=args.after,
+            exact_count=args.exact_count,
         )
     if args.json:
         print(_dump(result))
         return 0
     console.print(_events_table(result.events, instance=args.instance_id is None))
     more = ", more with --offset/--after" if result.has_more else ""
-    console.print(f"{len(result.events)} of {result.total_count} matching events{more}")
+    console.print(f"{len(result.events)} of {total_text(result)} matching events{more}")
     return 0
+
+
+def total_text(result: QueryResult) -> str:
+    """``1,234``, or ``10,000+`` when total_count is a lower bound (total_exact false)."""
+    return f"{result.total_count:,}" + ("" if result.total_exact else "+")
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -295,6 +301,27 @@ def cmd_tail(args: argparse.Namespace) -> int:
                     time.sleep(args.interval)
         except KeyboardInterrupt:
             return 0
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    """The fleet projector, for servers without pg_cron: --once applies what is new and exits;
+    otherwise run_projector is CALLed again and again until Ctrl-C."""
+    try:
+        with _store(args) as store:
+            if args.once:
+                total = 0
+                while applied := store.project_fleet():
+                    total += applied
+                print(_dump({"events_projected": total}) if args.json
+                      else f"projected {total:,} events into the fleet projection")
+                return 0
+            print(f"projecting into the fleet projection on {store.where} "
+                  f"(run_projector, {args.seconds} s a call) until Ctrl-C", file=sys.stderr, flush=True)
+            while True:
+                store.run_projector(args.seconds)
+    except KeyboardInterrupt:
+        print("projector stopped (Ctrl-C); every batch it applied is committed", file=sys.stderr)
+        return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -546,6 +573,11 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--limit", type=int, default=100)
     query.add_argument("--offset", type=int, default=0)
     query.add_argument("--after", type=int, help="only events after this sequence number (keyset paging)")
+    query.add_argument(
+        "--exact-count",
+        action="store_true",
+        help="count every match exactly (slower); by default the total stops at 10,000 (shown as 10,000+)",
+    )
 
     replay = command("replay", cmd_replay, "fold an instance's events into its state")
     replay.add_argument("instance_id")
@@ -567,6 +599,15 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("-n", "--lines", type=int, default=10, help="how many past events to show first")
     tail.add_argument("--interval", type=_seconds, default=0.5, help="seconds between polls")
     add_feed_commands(sub, command, tail)
+
+    project = command(
+        "project", cmd_project, "run the fleet projector until Ctrl-C (for servers without pg_cron)"
+    )
+    mode = project.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--seconds", type=int, default=50, help="length of each run_projector call (default: %(default)s)"
+    )
+    mode.add_argument("--once", action="store_true", help="apply what is new now, print how many, and exit")
 
     mcp = command("mcp", cmd_mcp, "run the MCP server (stdio by default; --http for streamable HTTP)")
     mcp.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
