@@ -13,7 +13,7 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp.types import CallToolResult, TextResourceContents
 
-from conftest import PrivateCluster, rows, text_of
+from conftest import BIG, PrivateCluster, rows, text_of
 from supervisor_event_store import AsyncEventStore
 from supervisor_event_store.mcp import registry
 from supervisor_event_store.mcp.server import EMIT_TOOL, create_server
@@ -196,6 +196,26 @@ async def test_a_supervisor_session(client: Client, dsn: str) -> None:
     assert json.loads(content.text) == replay["final_state"]
 
 
+async def test_query_events_total_beyond_10000_is_a_lower_bound(big_dsn: str) -> None:
+    async with Client(create_server(big_dsn, timeout=3), cache=None) as big:
+        schema = {t.name: t for t in (await big.list_tools()).tools}["query_events"]
+        exact_count = schema.input_schema["properties"]["exact_count"]
+        assert (exact_count["type"], exact_count["default"]) == ("boolean", False)
+        assert "slower" in exact_count["description"]
+        assert schema.output_schema is not None
+        assert "total_exact" in schema.output_schema["required"]
+
+        filters = {"event_type": "test_failed"}
+        result = await big.call_tool("query_events", {"filters": filters, "limit": 2})
+        assert text_of(result).startswith("2 of 10,000+ matching events (more pages follow).")
+        page = await call(big, "query_events", filters=filters, limit=2)
+        assert (page["total_count"], page["total_exact"], page["has_more"]) == (10_000, False, True)
+        exact = await call(big, "query_events", filters=filters, limit=2, exact_count=True)
+        assert (exact["total_count"], exact["total_exact"]) == (10_500, True)
+        few = await call(big, "query_events", instance_id=BIG, filters={"event_type": "test_passed"}, limit=2)
+        assert (few["total_count"], few["total_exact"]) == (600, True)
+
+
 async def test_list_event_types(client: Client, dsn: str) -> None:
     everything = await call(client, "list_event_types")
     assert (
@@ -265,6 +285,7 @@ async def test_database_errors_reach_the_agent_with_code_and_hint(client: Client
         ("query_events", {"limit": 1001}, "limit"),
         ("query_events", {"offset": -1}, "offset"),
         ("query_events", {"filters": {"start_date": "yesterday"}}, "start_date"),
+        ("query_events", {"exact_count": "very"}, "exact_count"),
         ("get_latest_events", {"instance_id": ODIN, "limit": 0}, "limit"),
         ("replay_events", {"instance_id": ODIN, "to_sequence_num": -1}, "to_sequence_num"),
         (

@@ -90,8 +90,10 @@ Search events, one instance or all, filtered by type, time range and keyword, in
 Use it to look back: what failed today, which epics started, every event mentioning a branch.
 All filters combine with AND; dates are inclusive; an unknown event type is an error ([ES001]),
 not an empty result. Returns the page of events, total_count (all matches, ignoring
-limit/offset) and has_more. For deep pages of one instance, pass after_sequence (the last
-sequence_num you got) instead of a growing offset.
+limit/offset), total_exact and has_more. total_count is exact up to 10,000 matches; beyond that it
+is 10,000 (or offset + limit) as a lower bound with total_exact false ("10,000+"): pass
+exact_count true only when you need the exact number (slower). For deep pages of one instance,
+pass after_sequence (the last sequence_num you got) instead of a growing offset.
 
 Example: {"instance_id": "odin-PS-8f4a2b", "filters": {"event_type": ["test_failed",
 "validation_failed"], "start_date": "2026-11-27T00:00:00Z", "keyword": "auth"}, "limit": 50}""",
@@ -109,6 +111,13 @@ async def query_events(
         SequenceNum | None,
         Field(description="Fast paging for one instance: only events after this sequence number."),
     ] = None,
+    exact_count: Annotated[
+        bool,
+        Field(
+            description="Count every match exactly (slower on large results); by default total_count "
+            "stops at 10,000 and total_exact is false beyond it."
+        ),
+    ] = False,
 ) -> Annotated[CallToolResult, RootModel[QueryResult]]:
     given = filters or QueryFilters()
     result = await store_of(ctx).query_events(
@@ -120,9 +129,11 @@ async def query_events(
         limit=limit,
         offset=offset,
         after_sequence=after_sequence,
+        exact_count=exact_count,
     )
     more = "more pages follow" if result.has_more else "no more pages"
-    head = f"{len(result.events)} of {result.total_count} matching events ({more})."
+    total = f"{result.total_count:,}" + ("" if result.total_exact else "+")
+    head = f"{len(result.events)} of {total} matching events ({more})."
     return reply(events_summary(head, result.events), result)
 
 
