@@ -145,6 +145,9 @@ def test_a_shard_that_is_down_fails_fast_and_names_itself(topology: Any) -> None
 # Public functions of one server that the proxy does not offer (yet), and why.
 NOT_ON_THE_PROXY = {
     "fold_state": "an aggregate over event rows: run it on the shard that holds them",
+    # The projector maintains each server's own projection: it runs on every shard (pg_cron there).
+    **dict.fromkeys(["project_fleet", "project_snapshots", "run_projector"],
+                    "maintenance of each shard's own projection: run it on the shard (pg_cron does)"),
     # The change feed across shards needs a cursor that is a vector of shard cursors (issue 13).
     **dict.fromkeys(
         ["read_all", "feed_cursor", "wait_for_events", "create_subscription", "poll_subscription",

@@ -19,9 +19,10 @@ CREATE OR REPLACE FUNCTION event_store.query_events(
     p_keyword text DEFAULT NULL::text,
     p_limit integer DEFAULT 100,
     p_offset integer DEFAULT 0,
-    p_after_sequence bigint DEFAULT NULL::bigint
+    p_after_sequence bigint DEFAULT NULL::bigint,
+    p_exact_count boolean DEFAULT false
 )
-    RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean)
+    RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean, total_exact boolean)
     LANGUAGE plpgsql
     STABLE
     SECURITY DEFINER
@@ -29,36 +30,43 @@ CREATE OR REPLACE FUNCTION event_store.query_events(
 AS $$
 DECLARE
     v_total bigint;
+    v_exact boolean;
     v_detail text; v_hint text;  -- the handler every proxy function ends with (see _reraise)
 BEGIN
     IF p_instance_id IS NOT NULL THEN
         RETURN QUERY SELECT q.* FROM event_store_remote.query_events(
-            p_instance_id, p_event_types, p_start_date, p_end_date, p_keyword, p_limit, p_offset, p_after_sequence) q;
+            p_instance_id, p_event_types, p_start_date, p_end_date, p_keyword, p_limit, p_offset, p_after_sequence,
+            p_exact_count) q;
         RETURN;
     END IF;
     IF p_limit IS NULL OR p_offset IS NULL OR p_limit NOT BETWEEN 1 AND 1000 OR p_offset < 0 THEN
         -- the shards' own ES006 for a bad page
         PERFORM FROM event_store_remote.query_events(
-            NULL, p_event_types, p_start_date, p_end_date, p_keyword, p_limit, p_offset, p_after_sequence);
+            NULL, p_event_types, p_start_date, p_end_date, p_keyword, p_limit, p_offset, p_after_sequence, p_exact_count);
     END IF;
     IF p_offset + p_limit > 1000 THEN
         RAISE EXCEPTION 'p_offset + p_limit is %, over 1000 for all instances through the proxy', p_offset + p_limit
             USING ERRCODE = 'ES006',
                   HINT = 'Page across all instances by date (p_start_date/p_end_date), or query one instance.';
     END IF;
-    v_total := (SELECT coalesce(sum(r.n), 0)::bigint
-                  FROM event_store_remote.count_events(NULL, p_event_types, p_start_date, p_end_date, p_keyword,
-                                                       p_after_sequence) AS r (n));
+    -- The total: a one-row page from every shard carries that shard's total_count and total_exact (a
+    -- shard without a match returns no row). Their sum is exact when every part is, otherwise a lower
+    -- bound (each shard stops counting at 10,000 unless p_exact_count).
+    SELECT coalesce(sum(r.total_count), 0)::bigint, coalesce(bool_and(r.total_exact), true)
+      INTO v_total, v_exact
+      FROM event_store_remote.query_events(NULL, p_event_types, p_start_date, p_end_date, p_keyword, 1, 0,
+                                           p_after_sequence, p_exact_count) r;
     -- Each shard's first p_offset + p_limit matches, merged in (timestamp, instance_id, sequence_num) order.
     RETURN QUERY
         WITH page AS (
             SELECT q.* FROM event_store_remote.query_events(
-                NULL, p_event_types, p_start_date, p_end_date, p_keyword, p_offset + p_limit, 0, p_after_sequence) q
+                NULL, p_event_types, p_start_date, p_end_date, p_keyword, p_offset + p_limit, 0, p_after_sequence,
+                p_exact_count) q
              ORDER BY q."timestamp", q.instance_id, q.sequence_num
             OFFSET p_offset LIMIT p_limit)
         SELECT p.event_id, p.instance_id, p.event_type, p.sequence_num, p."timestamp", p.event_data, p.metadata,
                p.created_at, p.updated_at, p.global_position, p.transaction_id,
-               v_total, v_total > p_offset + count(*) OVER ()
+               v_total, v_total > p_offset + count(*) OVER () OR NOT v_exact, v_exact
           FROM page p
          ORDER BY p."timestamp", p.instance_id, p.sequence_num;
 EXCEPTION WHEN OTHERS THEN
@@ -68,7 +76,7 @@ END
 $$;
 
 COMMENT ON FUNCTION event_store.query_events IS
-    'Events matching every given filter, one page: p_instance_id (NULL = all instances), p_event_types (registered types), p_start_date/p_end_date (inclusive), p_keyword (case-insensitive literal substring of data or metadata values; 3+ characters across all instances), p_limit 1-1000, p_offset >= 0, p_after_sequence (one instance: keyset paging, sequence_num > it). Rows in sequence order (global_position across instances) with total_count (all matches) and has_more. Errors: ES001 unknown event type, ES002 unknown instance, ES006 invalid argument.';
+    'Events matching every given filter, one page: p_instance_id (NULL = all instances), p_event_types (registered types), p_start_date/p_end_date (inclusive), p_keyword (case-insensitive literal substring of data or metadata values; 3+ characters across all instances), p_limit 1-1000, p_offset >= 0, p_after_sequence (one instance: keyset paging, sequence_num > it), p_exact_count. Rows in sequence order (through the proxy across instances: timestamp, instance_id, sequence_num) with total_count, total_exact and has_more: total_count is exact up to 10,000 matches per shard, beyond that a lower bound with total_exact false, unless p_exact_count. Errors: ES001 unknown event type, ES002 unknown instance, ES006 invalid argument.';
 
 REVOKE ALL ON FUNCTION event_store.query_events FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION event_store.query_events TO event_store_reader;

@@ -14,9 +14,10 @@ CREATE OR REPLACE FUNCTION event_store_remote.query_events(
     p_keyword text,
     p_limit integer,
     p_offset integer,
-    p_after_sequence bigint
+    p_after_sequence bigint,
+    p_exact_count boolean
 )
-    RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean)
+    RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean, total_exact boolean)
     LANGUAGE plproxy
     VOLATILE
 AS $$

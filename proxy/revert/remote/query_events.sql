@@ -2,6 +2,6 @@
 
 BEGIN;
 
-DROP FUNCTION IF EXISTS event_store_remote.query_events(text, text[], timestamp with time zone, timestamp with time zone, text, integer, integer, bigint);
+DROP FUNCTION IF EXISTS event_store_remote.query_events(text, text[], timestamp with time zone, timestamp with time zone, text, integer, integer, bigint, boolean);
 
 COMMIT;

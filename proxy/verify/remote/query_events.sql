@@ -2,6 +2,6 @@
 
 BEGIN;
 
-SELECT has_function_privilege('event_store_remote.query_events(text, text[], timestamp with time zone, timestamp with time zone, text, integer, integer, bigint)', 'execute');
+SELECT has_function_privilege('event_store_remote.query_events(text, text[], timestamp with time zone, timestamp with time zone, text, integer, integer, bigint, boolean)', 'execute');
 
 ROLLBACK;
