@@ -117,11 +117,13 @@ test-python: db
 
 bench: bench-write bench-read bench-python
 
-# emit_event against a bare INSERT, then against the v0.3.0 write path (one interleaved run each).
+# emit_event against a bare INSERT, against the v0.3.0 write path and against message-db (one
+# interleaved run each); then the fleet projection under the write load and emit_events batches.
 bench-write: db
 	bash tests/bench/write_bench.sh
 	bash tests/bench/write_compare.sh
 	bash tests/bench/messagedb_compare.sh
+	bash tests/bench/projector_bench.sh
 
 bench-read: db
 	$(PY) tests/bench/read_bench.py
