@@ -9,8 +9,8 @@ BEGIN;
  * How many events match the filters of query_events: its total_count on its own, also when a
  * page would be empty (query_events returns no rows then, so a client paging past the end cannot
  * read the total from a row). Same parameters (without limit/offset), same validation and errors,
- * same plans: it asks query_events for a one-row page, so the two can never disagree. Always exact
- * (p_exact_count => true): query_events' total_count stops at 10,000 unless asked.
+ * same plans: it asks query_events for a one-row page with p_exact_count => true, so it is always
+ * exact and equals query_events' total_count whenever that one is exact (total_exact).
  */
 CREATE OR REPLACE FUNCTION event_store.count_events(
     p_instance_id    text        DEFAULT NULL,
