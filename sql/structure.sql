@@ -2528,8 +2528,10 @@ BEGIN
     v_cap := CASE WHEN p_exact_count THEN NULL ELSE greatest(10000, p_offset::bigint + p_limit) END;
 
     -- The count stops at v_cap + 1 matches; the page is the first offset + limit keys in order.
+    -- t is MATERIALIZED: inlined, the planner may put the count on the inner side of a nested loop
+    -- and run it again for every row of the page.
     RETURN QUERY EXECUTE format(
-        'WITH t AS (SELECT count(*) AS n FROM (SELECT FROM %1$s m LIMIT $11 + 1) c),
+        'WITH t AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT FROM %1$s m LIMIT $11 + 1) c),
               p AS (SELECT m.k FROM %1$s m ORDER BY m.k LIMIT $9 OFFSET $10)
          SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
                 e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
