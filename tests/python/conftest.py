@@ -208,6 +208,21 @@ def wait_until_waiting(watcher: psycopg.Connection[Any], pid: int, *, column: st
     pytest.fail(f"backend {pid} never showed {column} = {value!r}")
 
 
+def wait_for_the_feed_horizon(conn: psycopg.Connection[Any], seconds: float = 60) -> None:
+    """Return once the change feed's horizon is past every committed event of ``conn``'s database,
+    so that project_fleet can apply them all. The horizon, pg_snapshot_xmin, is the server's:
+    any transaction open anywhere on it (another database's too) holds it back meanwhile."""
+    query = (
+        "SELECT coalesce(max(feed_key) < pg_snapshot_xmin(pg_current_snapshot()), true)"
+        " FROM event_store.events"
+    )
+    deadline = time.monotonic() + seconds
+    while conn.execute(query).fetchone() != (True,):
+        if time.monotonic() > deadline:
+            pytest.fail(f"a transaction on the server held the feed's horizon back for {seconds} s")
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def sequences(raw: psycopg.Connection[Any]) -> Sequences:
     """The stored sequence numbers of an instance, in order."""

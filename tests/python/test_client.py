@@ -18,7 +18,7 @@ import pytest
 from psycopg.conninfo import make_conninfo
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
-from conftest import BIG, Sequences
+from conftest import BIG, Sequences, wait_for_the_feed_horizon
 from supervisor_event_store import (
     AsyncEventStore,
     EmitResult,
@@ -448,6 +448,7 @@ def test_project_fleet_and_run_projector(
     emit_session(store, instance)
     before = store.query_events(event_types=["test_failed", "test_passed"], keyword="unit")
     assert _projected(raw) == 0
+    wait_for_the_feed_horizon(raw)
     assert store.project_fleet(limit=3) == 3
     assert store.project_fleet() == 4  # the other 4 of the 7 events
     assert store.project_fleet() == 0  # nothing new
@@ -456,6 +457,7 @@ def test_project_fleet_and_run_projector(
     assert store.query_events(event_types=["test_failed", "test_passed"], keyword="unit") == before
 
     emit_session(store, instance)
+    wait_for_the_feed_horizon(raw)
     started = time.monotonic()
     assert store.run_projector(seconds=1) is None
     assert time.monotonic() - started < 10
@@ -475,6 +477,7 @@ def test_run_projector_on_a_callers_pool_that_is_not_autocommit(
     """A procedure that commits cannot run in a transaction block: the client CALLs it on an
     autocommit connection, and gives the caller's connection back as it was."""
     raw.execute("SELECT event_store.register_instance('pool-PS-1', 'PS', 'pool')")
+    wait_for_the_feed_horizon(raw)
     if kind == "sync":
         with ConnectionPool(dsn, min_size=1, max_size=1, open=True) as pool:
             with EventStore(pool=pool) as store:
@@ -514,6 +517,7 @@ def test_only_the_admin_runs_the_projector(dsn: str, raw: psycopg.Connection[Any
             assert denied.value.sqlstate == "42501"
             assert "event_store_admin" in (denied.value.hint or "")
     assert _projected(raw) == 0
+    wait_for_the_feed_horizon(raw)
     with EventStore(make_conninfo(dsn, user="es_login_admin")) as admin:
         assert admin.project_fleet() == 1
         admin.run_projector(seconds=1)
