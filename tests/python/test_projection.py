@@ -30,7 +30,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from conftest import wait_until_waiting
+from conftest import wait_for_the_feed_horizon, wait_until_waiting
 
 pytestmark = pytest.mark.slow
 
@@ -258,7 +258,7 @@ def _checker(dsn: str, stop: threading.Event, t0: datetime, wrong: list[str]) ->
     return seen
 
 
-def _catch_up(conn: psycopg.Connection[Any], seconds: float = 30) -> None:
+def _catch_up(conn: psycopg.Connection[Any], seconds: float = 60) -> None:
     """project_fleet until nothing is after the watermark (every writer has finished: the horizon
     passes their events unless a transaction elsewhere on the server holds it back)."""
     deadline = time.monotonic() + seconds
@@ -435,7 +435,7 @@ def test_a_reset_waits_for_a_batch_and_a_batch_skips_a_reset(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as watcher, psycopg.connect(dsn) as batch, \
             psycopg.connect(dsn) as reset:
         # A batch first: it holds the watermark with ord-PS-1's rows written, not committed.
-        _wait_below_horizon(watcher)
+        wait_for_the_feed_horizon(watcher)
         assert _scalar(batch, "SELECT event_store.project_fleet(100000)") == 62
         pid = _scalar(reset, "SELECT pg_backend_pid()")
         reset.commit()
@@ -456,7 +456,8 @@ def test_a_reset_waits_for_a_batch_and_a_batch_skips_a_reset(dsn: str) -> None:
         # The reset first: a batch meanwhile skips; after it, the batch applies only what is left.
         _emit_some(dsn, "ord-PS-2", 10)
         _emit_some(dsn, "ord-PS-1", 5)        # new ord-PS-1 events, sequence 1-5 again
-        _wait_below_horizon(watcher, behind=15)
+        wait_for_the_feed_horizon(watcher)
+        assert _scalar(watcher, BEHIND) == 15
         assert _scalar(reset, "SELECT event_store.delete_events_for_instance('ord-PS-1')") == 5
         started = time.monotonic()
         assert _scalar(batch, "SELECT event_store.project_fleet(100000)") == 0
@@ -467,16 +468,3 @@ def test_a_reset_waits_for_a_batch_and_a_batch_skips_a_reset(dsn: str) -> None:
         batch.commit()
         assert _scalar(watcher, INSTANCE_ROWS, ("ord-PS-1",)) == 0
         _assert_projection_complete(watcher)
-
-
-def _wait_below_horizon(conn: psycopg.Connection[Any], behind: int | None = None,
-                        seconds: float = 30) -> None:
-    """Wait until every event after the watermark is below the feed's horizon (committed events:
-    only a transaction elsewhere on the server can hold the horizon back); check how many there are."""
-    deadline = time.monotonic() + seconds
-    query = BEHIND + " AND e.feed_key >= pg_snapshot_xmin(pg_current_snapshot())"
-    while _scalar(conn, query) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _scalar(conn, query) == 0, "the feed's horizon did not pass the committed events"
-    if behind is not None:
-        assert _scalar(conn, BEHIND) == behind
