@@ -13,9 +13,9 @@ BEGIN;
  * reads need: events_pkey (event_id), events_instance_sequence_unique, events_feed_key_idx,
  * events_global_position_idx and events_instance_type_timestamp_idx. Gone (issue 12), each paid
  * by every emit:
- *   - events_search_trgm_idx (GIN, ~100 trigram entries per event) and the fleet-wide
- *     events_event_type_timestamp_idx and events_timestamp_idx: fleet_index carries them, written
- *     in batches by the projector (project_fleet), off the write path;
+ *   - the fleet-wide events_event_type_timestamp_idx and events_timestamp_idx: fleet_index carries
+ *     them, written in batches by the projector (project_fleet), off the write path (the keyword
+ *     GIN index leaves in the rework of indexes/events_search, which created it);
  *   - events_instance_created_at_idx: no reader used it (created_at equals timestamp, and one
  *     instance's events are read by sequence_num);
  *   - the foreign keys to instances and event_types: each ran an index probe and a row lock per
@@ -24,7 +24,6 @@ BEGIN;
  *     deleted: triggers now refuse a DELETE or TRUNCATE of instances and event_types (ES005).
  * Upgrading a big database: dropping is quick; the revert rebuilds them (minutes at 10M events).
  */
-DROP INDEX event_store.events_search_trgm_idx;
 DROP INDEX event_store.events_event_type_timestamp_idx;
 DROP INDEX event_store.events_timestamp_idx;
 DROP INDEX event_store.events_instance_created_at_idx;

@@ -1,17 +1,19 @@
--- Revert supervisor_event_store:indexes/events_search from pg
+-- Revert supervisor_event_store:indexes/events_search from pg (the keyword index back on events)
 
 BEGIN;
 
-DROP INDEX event_store.events_search_trgm_idx;
-
--- Only drop the btree_gin installation this change made (in event_store), never one found elsewhere.
 DO $$
 BEGIN
-    IF EXISTS (SELECT FROM pg_catalog.pg_extension x
-                WHERE x.extname = 'btree_gin' AND x.extnamespace = 'event_store'::regnamespace) THEN
-        DROP EXTENSION btree_gin;
-    END IF;
+    EXECUTE format(
+        'CREATE INDEX events_search_trgm_idx ON event_store.events '
+        'USING gin (instance_id %I.varchar_ops, event_store._search_text(event_data, metadata) %I.gin_trgm_ops)',
+        (SELECT x.extnamespace::regnamespace::text FROM pg_catalog.pg_extension x WHERE x.extname = 'btree_gin'),
+        (SELECT x.extnamespace::regnamespace::text FROM pg_catalog.pg_extension x WHERE x.extname = 'pg_trgm'));
 END
 $$;
+
+COMMENT ON INDEX event_store.events_search_trgm_idx IS
+    'GIN over (instance_id, trigrams of _search_text(event_data, metadata)): keyword search of '
+    'query_events, across all instances or within one.';
 
 COMMIT;

@@ -2,8 +2,8 @@
 
 BEGIN;
 
-SELECT 'event_store.events_search_trgm_idx'::regclass;
-SELECT 1 / count(*) FROM pg_catalog.pg_index i
- WHERE i.indexrelid = 'event_store.events_search_trgm_idx'::regclass AND i.indnatts = 2;
+-- The keyword index is on fleet_index now, not on events.
+SELECT 1 / (pg_catalog.to_regclass('event_store.events_search_trgm_idx') IS NULL)::int;
+SELECT 'event_store.fleet_index_search_idx'::regclass;
 
 ROLLBACK;
