@@ -492,17 +492,26 @@ $$;
 COMMENT ON FUNCTION event_store._feed_cursor(p_feed_key xid8, p_global_position bigint, p_salt bigint) IS 'Internal: the opaque, checksummed cursor text of a change-feed position (feed_key, global_position).';
 
 CREATE FUNCTION event_store._feed_key_since(p_since timestamp with time zone) RETURNS xid8
-    LANGUAGE sql STABLE
-    AS $$
-    SELECT least(            -- LEAST is syntax, not a function: it cannot be qualified
-        (SELECT pg_catalog.min(f.feed_key) FROM event_store.fleet_index f WHERE f."timestamp" >= p_since),
-        (SELECT pg_catalog.min(e.feed_key)
-           FROM event_store.events e, event_store.projections w
-          WHERE w.projection_name = 'fleet_index'
-            AND (e.feed_key, e.global_position) OPERATOR(pg_catalog.>) (w.feed_key, w.global_position)
-            AND e."timestamp" >= p_since),
-        pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()))
-$$;
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    v_mark_key xid8;
+    v_mark_pos bigint;
+    v_key      xid8;
+BEGIN
+    -- The watermark as values (one snapshot: STABLE), so the events after it are planned as the
+    -- short range of events_feed_key_idx they are.
+    SELECT w.feed_key, w.global_position INTO v_mark_key, v_mark_pos
+      FROM event_store.projections w WHERE w.projection_name = 'fleet_index';
+    EXECUTE 'SELECT least((SELECT pg_catalog.min(f.feed_key) FROM event_store.fleet_index f WHERE f."timestamp" >= $1),
+                          (SELECT pg_catalog.min(e.feed_key) FROM event_store.events e
+                            WHERE (e.feed_key, e.global_position) OPERATOR(pg_catalog.>) ($2, $3)
+                              AND e."timestamp" >= $1),
+                          pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()))'
+       INTO v_key USING p_since, v_mark_key, v_mark_pos;
+    RETURN v_key;
+END
+$_$;
 
 COMMENT ON FUNCTION event_store._feed_key_since(p_since timestamp with time zone) IS 'Internal: the feed key to start reading from p_since on: the smallest key of the events stamped at or after it (projected or not), or the horizon when smaller.';
 
@@ -1382,10 +1391,13 @@ COMMENT ON FUNCTION event_store.ack_subscription(p_subscription_name text, p_cur
 CREATE FUNCTION event_store.aggregate_events_by_type(p_instance_id text DEFAULT NULL::text, p_start_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_end_date timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(event_type text, category text, event_count bigint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'event_store', 'pg_temp'
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $_$
 DECLARE
     v_first timestamptz;   -- the first whole hour of the range (NULL: from the beginning)
     v_end   timestamptz;   -- the end of the last whole hour (NULL: to the end)
+    v_mark_key xid8;       -- the projection's watermark
+    v_mark_pos bigint;
 BEGIN
     PERFORM event_store._check_date_range(p_start_date, p_end_date);
     IF p_instance_id IS NOT NULL THEN
@@ -1415,6 +1427,10 @@ BEGIN
         v_end := v_first;
     END IF;
 
+    -- The watermark as values, so the events after it are planned as a short range of
+    -- events_feed_key_idx; STABLE, so this and the query below read one snapshot.
+    SELECT w.feed_key, w.global_position INTO v_mark_key, v_mark_pos
+      FROM event_store.projections w WHERE w.projection_name = 'fleet_index';
     RETURN QUERY
     SELECT c.event_type, et.category, sum(c.n)::bigint
       FROM (SELECT r.event_type, r.event_count AS n
@@ -1434,9 +1450,8 @@ BEGIN
              GROUP BY f.event_type
             UNION ALL
             SELECT e.event_type, count(*)
-              FROM event_store.events e, event_store.projections w
-             WHERE w.projection_name = 'fleet_index'
-               AND (e.feed_key, e.global_position) > (w.feed_key, w.global_position)
+              FROM event_store.events e
+             WHERE (e.feed_key, e.global_position) > (v_mark_key, v_mark_pos)
                AND (p_start_date IS NULL OR e."timestamp" >= p_start_date)
                AND (p_end_date IS NULL OR e."timestamp" <= p_end_date)
              GROUP BY e.event_type) c
@@ -2400,6 +2415,8 @@ DECLARE
     v_cap     bigint;
     v_total   bigint;
     v_seqscan text;
+    v_mark_key xid8;
+    v_mark_pos bigint;
 BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
         RAISE EXCEPTION 'invalid limit %: must be between 1 and 1000', coalesce(p_limit::text, 'NULL')
@@ -2507,14 +2524,19 @@ BEGIN
         END IF;
     END IF;
 
-    -- The keys of every match (sequence_num for one instance, global_position for all).
+    -- The keys of every match (sequence_num for one instance, global_position for all). The
+    -- watermark is read first and passed as values, so the events after it are planned as the
+    -- short range of events_feed_key_idx they are (joined to projections, the planner scanned
+    -- the instance's whole history instead). This function is STABLE: every statement in it,
+    -- EXECUTE included, reads the caller's snapshot, so the watermark and the rows agree.
     IF v_fleet THEN
+        SELECT w.feed_key, w.global_position INTO v_mark_key, v_mark_pos
+          FROM event_store.projections w WHERE w.projection_name = 'fleet_index';
         v_matches := format(
             '(SELECT f.%1$s AS k FROM event_store.fleet_index f WHERE true %2$s
               UNION ALL
-              SELECT e.%1$s FROM event_store.events e, event_store.projections w
-               WHERE w.projection_name = ''fleet_index''
-                 AND (e.feed_key, e.global_position) > (w.feed_key, w.global_position) %3$s)',
+              SELECT e.%1$s FROM event_store.events e
+               WHERE (e.feed_key, e.global_position) > ($12, $13) %3$s)',
             CASE WHEN p_instance_id IS NULL THEN 'global_position' ELSE 'sequence_num' END, v_fwhere, v_where);
         IF v_kw IS NOT NULL THEN
             -- Keep the keyword on the trigram index: the planner, once ANALYZE knows a keyword is
@@ -2542,7 +2564,7 @@ BEGIN
         CASE WHEN p_instance_id IS NULL THEN 'e.global_position = p.k'
              ELSE 'e.instance_id = $1 AND e.sequence_num = p.k' END)
     USING p_instance_id, p_event_types, p_start_date, p_end_date, v_kw, v_kw_json, v_like,
-          p_after_sequence, p_limit, p_offset, v_cap;
+          p_after_sequence, p_limit, p_offset, v_cap, v_mark_key, v_mark_pos;
     IF v_seqscan IS NOT NULL THEN
         PERFORM pg_catalog.set_config('enable_seqscan', v_seqscan, true);
     END IF;

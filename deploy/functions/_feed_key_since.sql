@@ -12,23 +12,33 @@ BEGIN;
  * watermark are found through fleet_index ("timestamp" index), the ones after it on the events
  * after the watermark (a range of events_feed_key_idx): the events table has no index on time
  * (it left the write path, issue 12). Used by feed_cursor and create_subscription.
- * LANGUAGE sql, STABLE, no SET: internal, inlined into its callers' snapshot; names qualified.
+ * STABLE (its caller's snapshot), no SET: internal, every name qualified; EXECUTE, so the range
+ * after the watermark is planned with its values (LEAST is syntax: it cannot be qualified).
  */
 CREATE OR REPLACE FUNCTION event_store._feed_key_since(
     p_since timestamptz
 )
     RETURNS xid8
-    LANGUAGE sql
+    LANGUAGE plpgsql
     STABLE
 AS $$
-    SELECT least(            -- LEAST is syntax, not a function: it cannot be qualified
-        (SELECT pg_catalog.min(f.feed_key) FROM event_store.fleet_index f WHERE f."timestamp" >= p_since),
-        (SELECT pg_catalog.min(e.feed_key)
-           FROM event_store.events e, event_store.projections w
-          WHERE w.projection_name = 'fleet_index'
-            AND (e.feed_key, e.global_position) OPERATOR(pg_catalog.>) (w.feed_key, w.global_position)
-            AND e."timestamp" >= p_since),
-        pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()))
+DECLARE
+    v_mark_key xid8;
+    v_mark_pos bigint;
+    v_key      xid8;
+BEGIN
+    -- The watermark as values (one snapshot: STABLE), so the events after it are planned as the
+    -- short range of events_feed_key_idx they are.
+    SELECT w.feed_key, w.global_position INTO v_mark_key, v_mark_pos
+      FROM event_store.projections w WHERE w.projection_name = 'fleet_index';
+    EXECUTE 'SELECT least((SELECT pg_catalog.min(f.feed_key) FROM event_store.fleet_index f WHERE f."timestamp" >= $1),
+                          (SELECT pg_catalog.min(e.feed_key) FROM event_store.events e
+                            WHERE (e.feed_key, e.global_position) OPERATOR(pg_catalog.>) ($2, $3)
+                              AND e."timestamp" >= $1),
+                          pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot()))'
+       INTO v_key USING p_since, v_mark_key, v_mark_pos;
+    RETURN v_key;
+END
 $$;
 
 COMMENT ON FUNCTION event_store._feed_key_since(timestamptz) IS

@@ -20,6 +20,8 @@ BEGIN;
  * fleet_index (index-only on ("timestamp") INCLUDE (event_type)), and the events after the
  * watermark from events. The three parts are disjoint and cover every event, under one
  * snapshot: the counts are exact, however far behind the projector is.
+ * plan_cache_mode force_custom_plan: each call is planned with its dates and watermark (a generic
+ * plan guesses a third of events after any watermark, and scans them all).
  */
 CREATE OR REPLACE FUNCTION event_store.aggregate_events_by_type(
     p_instance_id text        DEFAULT NULL,
@@ -31,10 +33,13 @@ CREATE OR REPLACE FUNCTION event_store.aggregate_events_by_type(
     STABLE
     SECURITY DEFINER
     SET search_path = event_store, pg_temp
+    SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_first timestamptz;   -- the first whole hour of the range (NULL: from the beginning)
     v_end   timestamptz;   -- the end of the last whole hour (NULL: to the end)
+    v_mark_key xid8;       -- the projection's watermark
+    v_mark_pos bigint;
 BEGIN
     PERFORM event_store._check_date_range(p_start_date, p_end_date);
     IF p_instance_id IS NOT NULL THEN
@@ -64,6 +69,10 @@ BEGIN
         v_end := v_first;
     END IF;
 
+    -- The watermark as values, so the events after it are planned as a short range of
+    -- events_feed_key_idx; STABLE, so this and the query below read one snapshot.
+    SELECT w.feed_key, w.global_position INTO v_mark_key, v_mark_pos
+      FROM event_store.projections w WHERE w.projection_name = 'fleet_index';
     RETURN QUERY
     SELECT c.event_type, et.category, sum(c.n)::bigint
       FROM (SELECT r.event_type, r.event_count AS n
@@ -83,9 +92,8 @@ BEGIN
              GROUP BY f.event_type
             UNION ALL
             SELECT e.event_type, count(*)
-              FROM event_store.events e, event_store.projections w
-             WHERE w.projection_name = 'fleet_index'
-               AND (e.feed_key, e.global_position) > (w.feed_key, w.global_position)
+              FROM event_store.events e
+             WHERE (e.feed_key, e.global_position) > (v_mark_key, v_mark_pos)
                AND (p_start_date IS NULL OR e."timestamp" >= p_start_date)
                AND (p_end_date IS NULL OR e."timestamp" <= p_end_date)
              GROUP BY e.event_type) c

@@ -92,6 +92,8 @@ DECLARE
     v_cap     bigint;
     v_total   bigint;
     v_seqscan text;
+    v_mark_key xid8;
+    v_mark_pos bigint;
 BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
         RAISE EXCEPTION 'invalid limit %: must be between 1 and 1000', coalesce(p_limit::text, 'NULL')
@@ -199,14 +201,19 @@ BEGIN
         END IF;
     END IF;
 
-    -- The keys of every match (sequence_num for one instance, global_position for all).
+    -- The keys of every match (sequence_num for one instance, global_position for all). The
+    -- watermark is read first and passed as values, so the events after it are planned as the
+    -- short range of events_feed_key_idx they are (joined to projections, the planner scanned
+    -- the instance's whole history instead). This function is STABLE: every statement in it,
+    -- EXECUTE included, reads the caller's snapshot, so the watermark and the rows agree.
     IF v_fleet THEN
+        SELECT w.feed_key, w.global_position INTO v_mark_key, v_mark_pos
+          FROM event_store.projections w WHERE w.projection_name = 'fleet_index';
         v_matches := format(
             '(SELECT f.%1$s AS k FROM event_store.fleet_index f WHERE true %2$s
               UNION ALL
-              SELECT e.%1$s FROM event_store.events e, event_store.projections w
-               WHERE w.projection_name = ''fleet_index''
-                 AND (e.feed_key, e.global_position) > (w.feed_key, w.global_position) %3$s)',
+              SELECT e.%1$s FROM event_store.events e
+               WHERE (e.feed_key, e.global_position) > ($12, $13) %3$s)',
             CASE WHEN p_instance_id IS NULL THEN 'global_position' ELSE 'sequence_num' END, v_fwhere, v_where);
         IF v_kw IS NOT NULL THEN
             -- Keep the keyword on the trigram index: the planner, once ANALYZE knows a keyword is
@@ -234,7 +241,7 @@ BEGIN
         CASE WHEN p_instance_id IS NULL THEN 'e.global_position = p.k'
              ELSE 'e.instance_id = $1 AND e.sequence_num = p.k' END)
     USING p_instance_id, p_event_types, p_start_date, p_end_date, v_kw, v_kw_json, v_like,
-          p_after_sequence, p_limit, p_offset, v_cap;
+          p_after_sequence, p_limit, p_offset, v_cap, v_mark_key, v_mark_pos;
     IF v_seqscan IS NOT NULL THEN
         PERFORM pg_catalog.set_config('enable_seqscan', v_seqscan, true);
     END IF;
