@@ -2488,7 +2488,7 @@ BEGIN
     END IF;
 
     -- The projection for every fleet-wide filter, and for a keyword on a large instance.
-    v_fleet := p_instance_id IS NULL OR (v_kw IS NOT NULL AND v_head > 2000);
+    v_fleet := p_instance_id IS NULL OR v_kw IS NOT NULL;
     v_fwhere := replace(v_where, ' e.', ' f.');     -- the same filters on fleet_index's columns
 
     IF v_kw IS NOT NULL THEN
@@ -2497,12 +2497,8 @@ BEGIN
         -- chr(92) is the backslash: no backslash in a literal, whatever standard_conforming_strings says.
         v_like := '%' || replace(replace(replace(v_kw_json, chr(92), chr(92) || chr(92)), '%', chr(92) || '%'),
                                  '_', chr(92) || '_') || '%';
-        IF v_fleet THEN
-            v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
-            v_fwhere := v_fwhere || ' AND f.search_text LIKE $7';
-        ELSE
-            v_where := v_where || ' AND strpos(event_store._search_text(e.event_data, e.metadata), $6) > 0';
-        END IF;
+        v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
+        v_fwhere := v_fwhere || ' AND f.search_text LIKE $7';
         -- The match above runs on JSON text, so it is only a prefilter where that text is not the
         -- values themselves: a keyword with ',', ' ', '[' or ']' can match the array's
         -- punctuation, and any row holding an escape (\t, \n, \", \\) can match across it
@@ -2549,12 +2545,14 @@ BEGIN
     END IF;
     v_cap := CASE WHEN p_exact_count THEN NULL ELSE greatest(10000, p_offset::bigint + p_limit) END;
 
-    -- The count stops at v_cap + 1 matches; the page is the first offset + limit keys in order.
-    -- t is MATERIALIZED: inlined, the planner may put the count on the inner side of a nested loop
-    -- and run it again for every row of the page.
+    -- The matches are found once (m, MATERIALIZED: the count and the page both read them; written
+    -- twice, the trigram or instance scan ran twice), counted up to v_cap + 1, and the page is the
+    -- first offset + limit keys in order. t is MATERIALIZED too: inlined, the planner may put the
+    -- count on the inner side of a nested loop and run it again for every row of the page.
     RETURN QUERY EXECUTE format(
-        'WITH t AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT FROM %1$s m LIMIT $11 + 1) c),
-              p AS (SELECT m.k FROM %1$s m ORDER BY m.k LIMIT $9 OFFSET $10)
+        'WITH m AS MATERIALIZED %1$s,
+              t AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT FROM m LIMIT $11 + 1) c),
+              p AS (SELECT m.k FROM m ORDER BY m.k LIMIT $9 OFFSET $10)
          SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
                 e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
                 CASE WHEN t.n > $11 THEN $11 ELSE t.n END, t.n > $10::bigint + $9, t.n <= $11 OR $11 IS NULL

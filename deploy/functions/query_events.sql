@@ -32,7 +32,8 @@ BEGIN;
  *   - all instances, no filter: the page is read in global_position order from its index and
  *     total_count is the sum of the stream heads: O(instances + offset + page).
  *   - one instance with filters: the instance's rows of events (events_instance_type_timestamp_idx),
- *     or, for a keyword on an instance of more than 2,000 events, the fleet projection as below.
+ *     or, with a keyword, the fleet projection as below (its trigram index with the instance key:
+ *     2-3 ms on a small instance where scanning its rows and computing the text took 20+ ms).
  *   - all instances with filters: the fleet projection (tables/fleet_index: type, time and keyword
  *     text with their indexes, maintained off the write path by project_fleet) for the events up
  *     to its watermark, plus the events after the watermark read from events (a range of
@@ -44,8 +45,7 @@ BEGIN;
  * delete_events_for_instance (which resets it).
  * Keyword: the JSON-escaped lower(p_keyword) must be a literal substring of
  * _search_text(event_data, metadata) (the lower-cased values as a JSON array; fleet_index stores
- * it). On instances of up to 2,000 events the instance's rows are scanned with strpos; elsewhere
- * LIKE, with %, _ and \ escaped, uses the trigram index of fleet_index. Across all instances the
+ * it). LIKE, with %, _ and \ escaped, uses the trigram index of fleet_index. Across all instances the
  * keyword needs 3 or more characters (fewer cannot use the index).
  * jit is off: JIT compilation (tens of ms) never pays for a page of at most 1,000 rows.
  * p_after_sequence (one instance only) is a filter: sequence_num > p_after_sequence; total_count
@@ -165,7 +165,7 @@ BEGIN
     END IF;
 
     -- The projection for every fleet-wide filter, and for a keyword on a large instance.
-    v_fleet := p_instance_id IS NULL OR (v_kw IS NOT NULL AND v_head > 2000);
+    v_fleet := p_instance_id IS NULL OR v_kw IS NOT NULL;
     v_fwhere := replace(v_where, ' e.', ' f.');     -- the same filters on fleet_index's columns
 
     IF v_kw IS NOT NULL THEN
@@ -174,12 +174,8 @@ BEGIN
         -- chr(92) is the backslash: no backslash in a literal, whatever standard_conforming_strings says.
         v_like := '%' || replace(replace(replace(v_kw_json, chr(92), chr(92) || chr(92)), '%', chr(92) || '%'),
                                  '_', chr(92) || '_') || '%';
-        IF v_fleet THEN
-            v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
-            v_fwhere := v_fwhere || ' AND f.search_text LIKE $7';
-        ELSE
-            v_where := v_where || ' AND strpos(event_store._search_text(e.event_data, e.metadata), $6) > 0';
-        END IF;
+        v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
+        v_fwhere := v_fwhere || ' AND f.search_text LIKE $7';
         -- The match above runs on JSON text, so it is only a prefilter where that text is not the
         -- values themselves: a keyword with ',', ' ', '[' or ']' can match the array's
         -- punctuation, and any row holding an escape (\t, \n, \", \\) can match across it
@@ -226,12 +222,14 @@ BEGIN
     END IF;
     v_cap := CASE WHEN p_exact_count THEN NULL ELSE greatest(10000, p_offset::bigint + p_limit) END;
 
-    -- The count stops at v_cap + 1 matches; the page is the first offset + limit keys in order.
-    -- t is MATERIALIZED: inlined, the planner may put the count on the inner side of a nested loop
-    -- and run it again for every row of the page.
+    -- The matches are found once (m, MATERIALIZED: the count and the page both read them; written
+    -- twice, the trigram or instance scan ran twice), counted up to v_cap + 1, and the page is the
+    -- first offset + limit keys in order. t is MATERIALIZED too: inlined, the planner may put the
+    -- count on the inner side of a nested loop and run it again for every row of the page.
     RETURN QUERY EXECUTE format(
-        'WITH t AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT FROM %1$s m LIMIT $11 + 1) c),
-              p AS (SELECT m.k FROM %1$s m ORDER BY m.k LIMIT $9 OFFSET $10)
+        'WITH m AS MATERIALIZED %1$s,
+              t AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT FROM m LIMIT $11 + 1) c),
+              p AS (SELECT m.k FROM m ORDER BY m.k LIMIT $9 OFFSET $10)
          SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
                 e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
                 CASE WHEN t.n > $11 THEN $11 ELSE t.n END, t.n > $10::bigint + $9, t.n <= $11 OR $11 IS NULL
