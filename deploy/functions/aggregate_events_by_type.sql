@@ -73,33 +73,36 @@ BEGIN
     -- events_feed_key_idx; STABLE, so this and the query below read one snapshot.
     SELECT w.feed_key, w.global_position INTO v_mark_key, v_mark_pos
       FROM event_store.projections w WHERE w.projection_name = 'fleet_index';
+    -- Grouped by type before the join (one row per type reaches event_types); the parts are int
+    -- so the sum is int8 arithmetic, not numeric.
     RETURN QUERY
-    SELECT c.event_type, et.category, sum(c.n)::bigint
+    SELECT g.event_type, et.category, g.n
+      FROM (SELECT c.event_type, sum(c.n) AS n
       FROM (SELECT r.event_type, r.event_count AS n
               FROM event_store.fleet_type_counts r
              WHERE (v_first IS NULL OR r.hour >= v_first) AND (v_end IS NULL OR r.hour < v_end)
             UNION ALL
-            SELECT f.event_type, count(*)
+            SELECT f.event_type, count(*)::int
               FROM event_store.fleet_index f
              WHERE f."timestamp" >= p_start_date AND f."timestamp" < v_first
                AND (p_end_date IS NULL OR f."timestamp" <= p_end_date)
              GROUP BY f.event_type
             UNION ALL
-            SELECT f.event_type, count(*)
+            SELECT f.event_type, count(*)::int
               FROM event_store.fleet_index f
              WHERE f."timestamp" >= v_end AND f."timestamp" <= p_end_date
                AND (p_start_date IS NULL OR f."timestamp" >= p_start_date)
              GROUP BY f.event_type
             UNION ALL
-            SELECT e.event_type, count(*)
+            SELECT e.event_type, count(*)::int
               FROM event_store.events e
              WHERE (e.feed_key, e.global_position) > (v_mark_key, v_mark_pos)
                AND (p_start_date IS NULL OR e."timestamp" >= p_start_date)
                AND (p_end_date IS NULL OR e."timestamp" <= p_end_date)
              GROUP BY e.event_type) c
-      JOIN event_store.event_types et ON et.event_type = c.event_type
-     GROUP BY c.event_type, et.category
-    HAVING sum(c.n) > 0
+             GROUP BY c.event_type
+            HAVING sum(c.n) > 0) g
+      JOIN event_store.event_types et ON et.event_type = g.event_type
      ORDER BY 3 DESC, 1;
 END
 $$;

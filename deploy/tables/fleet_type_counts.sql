@@ -13,7 +13,7 @@ BEGIN;
 CREATE TABLE event_store.fleet_type_counts (
     event_type  text        NOT NULL,
     hour        timestamptz NOT NULL,
-    event_count bigint      NOT NULL,
+    event_count int         NOT NULL,   -- per type and hour: int, so sums stay int8 arithmetic
     PRIMARY KEY (event_type, hour)
 );
 
