@@ -2420,6 +2420,10 @@ DECLARE
     v_seqscan text;
     v_mark_key xid8;
     v_mark_pos bigint;
+    v_keys    bigint[];   -- a fleet-wide keyword: the first v_cap + 1 matches found, then the page's
+    v_found   bigint;
+    v_bound   bigint;
+    v_idxscan text;
 BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
         RAISE EXCEPTION 'invalid limit %: must be between 1 and 1000', coalesce(p_limit::text, 'NULL')
@@ -2547,6 +2551,44 @@ BEGIN
         v_matches := format('(SELECT e.sequence_num AS k FROM event_store.events e WHERE true %s)', v_where);
     END IF;
     v_cap := CASE WHEN p_exact_count THEN NULL ELSE greatest(10000, p_offset::bigint + p_limit) END;
+
+    IF v_kw IS NOT NULL AND p_instance_id IS NULL AND v_cap IS NOT NULL THEN
+        /*
+         * A keyword across all instances. What costs is visiting the row of every trigram match
+         * to recheck it (one page each: a common word at 10M, 57k pages). The bitmap scan visits
+         * them in heap order and stops at the first v_cap + 1 matches: if there are no more, they
+         * are all the matches; if there are, the page (the first offset + limit in global order)
+         * lies at or below the (offset + limit)-th smallest of them, and a second scan bounded
+         * by that key finds it: fleet_index is appended in feed order, so few matches lie below.
+         * Index scans are off for both: an ordered walk of fleet_index in global_position
+         * order, which the planner may take for a LIMIT, reads every row until the matches.
+         */
+        v_idxscan := current_setting('enable_indexscan');
+        PERFORM pg_catalog.set_config('enable_indexscan', 'off', true);
+        EXECUTE format('SELECT array_agg(c.k) FROM (SELECT m.k FROM %s m LIMIT $11 + 1) c', v_matches)
+           INTO v_keys
+          USING p_instance_id, p_event_types, p_start_date, p_end_date, v_kw, v_kw_json, v_like,
+                p_after_sequence, p_limit, p_offset, v_cap, v_mark_key, v_mark_pos;
+        v_found := coalesce(cardinality(v_keys), 0);
+        IF v_found > v_cap THEN
+            SELECT u.k INTO v_bound FROM unnest(v_keys) u(k) ORDER BY u.k OFFSET p_offset + p_limit - 1 LIMIT 1;
+            EXECUTE format('SELECT array_agg(c.k) FROM (SELECT m.k FROM %s m WHERE m.k <= $14 ORDER BY m.k LIMIT $9 + $10) c',
+                           v_matches)
+               INTO v_keys
+              USING p_instance_id, p_event_types, p_start_date, p_end_date, v_kw, v_kw_json, v_like,
+                    p_after_sequence, p_limit, p_offset, v_cap, v_mark_key, v_mark_pos, v_bound;
+        END IF;
+        PERFORM pg_catalog.set_config('enable_indexscan', v_idxscan, true);
+        PERFORM pg_catalog.set_config('enable_seqscan', v_seqscan, true);
+        RETURN QUERY
+        SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
+               e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
+               least(v_found, v_cap), v_found > p_offset::bigint + p_limit, v_found <= v_cap
+          FROM (SELECT u.k FROM unnest(v_keys) u(k) ORDER BY u.k LIMIT p_limit OFFSET p_offset) p
+          JOIN event_store.events e ON e.global_position = p.k
+         ORDER BY p.k;
+        RETURN;
+    END IF;
 
     -- The matches are found once (m, MATERIALIZED: the count and the page both read them; written
     -- twice, the trigram or instance scan ran twice), counted up to v_cap + 1, and the page is the
@@ -2846,7 +2888,8 @@ CREATE TABLE event_store.fleet_index (
     event_type text NOT NULL,
     "timestamp" timestamp with time zone NOT NULL,
     search_text text NOT NULL
-);
+)
+WITH (autovacuum_vacuum_insert_scale_factor='0.01');
 
 COMMENT ON TABLE event_store.fleet_index IS 'Projection of every event up to the fleet_index watermark (tables/projections): type, time and keyword text with their indexes, for fleet-wide reads. Written only by project_fleet.';
 
@@ -3000,6 +3043,10 @@ COMMENT ON INDEX event_store.fleet_index_timestamp_idx IS 'Date ranges across al
 CREATE INDEX fleet_index_type_idx ON event_store.fleet_index USING btree (event_type, global_position);
 
 COMMENT ON INDEX event_store.fleet_index_type_idx IS 'Type-filtered fleet pages in global order.';
+
+CREATE INDEX fleet_index_type_time_idx ON event_store.fleet_index USING btree (event_type, "timestamp") INCLUDE (global_position);
+
+COMMENT ON INDEX event_store.fleet_index_type_time_idx IS 'Type and date filters across all instances: one range per type, index-only with global_position for the page.';
 
 CREATE INDEX snapshots_event_id_idx ON event_store.snapshots USING btree (event_id);
 

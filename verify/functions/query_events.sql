@@ -10,4 +10,9 @@ SELECT 1 / (pg_catalog.strpos(p.prosrc, 'event_store.fleet_index') > 0)::int
   FROM pg_catalog.pg_proc p
  WHERE p.oid = 'event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint, boolean)'::regprocedure;
 
+-- This version: a fleet-wide keyword in two bounded passes.
+SELECT 1 / (pg_catalog.strpos(p.prosrc, 'v_bound') > 0)::int
+  FROM pg_catalog.pg_proc p
+ WHERE p.oid = 'event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint, boolean)'::regprocedure;
+
 ROLLBACK;

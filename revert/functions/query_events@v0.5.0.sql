@@ -1,0 +1,215 @@
+-- Revert supervisor_event_store:functions/query_events from pg (back to its @v0.4.0 body)
+-- requires: functions/_instance_head
+-- requires: functions/_check_event_types
+-- requires: functions/_search_text
+-- requires: indexes/events_search
+-- requires: indexes/events_instance_type_timestamp
+-- requires: indexes/events_global_position
+-- requires: roles/event_store_reader
+-- requires: functions/_check_date_range
+
+BEGIN;
+
+-- The @v0.4.0 signature had no p_exact_count (and no total_exact column): drop this one first.
+DROP FUNCTION event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint, boolean);
+
+/*
+ * Events matching all given filters, one page, in sequence order (one instance) or
+ * global_position order (all instances), each row carrying total_count (all matches, ignoring
+ * limit and offset) and has_more (matches after this page).
+ *
+ * Plans, chosen here rather than left to one generic plan (with filters the SQL is built per call
+ * with format() and run with USING, so every call is planned for its own filters; the two
+ * no-filter paths are static SQL):
+ *   - one instance, no filter: sequence numbers are gap-free, so the page is a range of the
+ *     (instance_id, sequence_num) index and total_count is the stream head: O(page) at any depth.
+ *   - all instances, no filter: the page is read in global_position order from its index and
+ *     total_count is the sum of the stream heads: O(instances + offset + page), where counting
+ *     and sorting every event took seconds at 10M events.
+ * Both no-filter paths count with the heads. That is exact while events are written only by the
+ * emit functions (which bump the head in the transaction that inserts) and removed only by
+ * delete_events_for_instance (which resets it); rows the owner inserts or deletes by hand
+ * must keep instances.last_sequence_num equal to the instance's count and highest sequence_num.
+ *   - otherwise the keys of all matches are collected once (index-only where the indexes allow),
+ *     counted, and only the page's rows are read from the table.
+ * Keyword: the JSON-escaped lower(p_keyword) must be a literal substring of
+ * _search_text(event_data, metadata) (the lower-cased values as a JSON array). On instances of
+ * up to 2,000 events the instance's rows are scanned with strpos, without the trigram index (the
+ * planner combines it badly on small instances, docs/benchmarks.md); elsewhere LIKE, with %, _
+ * and \ escaped, uses it. Across all instances the keyword needs 3 or more characters (fewer
+ * cannot use the index).
+ * jit is off: JIT compilation (tens of ms) never pays for a page of at most 1,000 rows.
+ * p_after_sequence (one instance only) is a filter: sequence_num > p_after_sequence; total_count
+ * then counts the matches after it.
+ * No backslash in any string literal (chr(92) instead): a session with standard_conforming_strings
+ * off compiles this body with such literals read as escapes (issue 10: 42601 for any keyword).
+ */
+CREATE OR REPLACE FUNCTION event_store.query_events(
+    p_instance_id    text        DEFAULT NULL,
+    p_event_types    text[]      DEFAULT NULL,
+    p_start_date     timestamptz DEFAULT NULL,
+    p_end_date       timestamptz DEFAULT NULL,
+    p_keyword        text        DEFAULT NULL,
+    p_limit          int         DEFAULT 100,
+    p_offset         int         DEFAULT 0,
+    p_after_sequence bigint      DEFAULT NULL
+)
+    RETURNS TABLE (event_id uuid, instance_id text, event_type text, sequence_num bigint,
+                   "timestamp" timestamptz, event_data jsonb, metadata jsonb, created_at timestamptz,
+                   updated_at timestamptz, global_position bigint, transaction_id xid8,
+                   total_count bigint, has_more boolean)
+    LANGUAGE plpgsql
+    STABLE
+    SECURITY DEFINER
+    SET search_path = event_store, pg_temp
+    SET jit = off
+AS $$
+DECLARE
+    v_head    bigint;
+    v_after   bigint := coalesce(p_after_sequence, 0);
+    v_kw      text := nullif(lower(p_keyword), '');
+    v_kw_json text;
+    v_exact   text;
+    v_like    text;
+    v_where   text := '';
+    v_total   bigint;
+    v_seqscan text;
+BEGIN
+    IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION 'invalid limit %: must be between 1 and 1000', coalesce(p_limit::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Page through more events with p_offset or p_after_sequence.';
+    END IF;
+    IF p_offset IS NULL OR p_offset < 0 THEN
+        RAISE EXCEPTION 'invalid offset %: must be 0 or more', coalesce(p_offset::text, 'NULL')
+            USING ERRCODE = 'ES006', HINT = 'Pass 0 for the first page.';
+    END IF;
+    IF p_after_sequence < 0 THEN
+        RAISE EXCEPTION 'invalid after_sequence %: must be 0 or more', p_after_sequence
+            USING ERRCODE = 'ES006', HINT = 'Pass the last sequence_num of the previous page, or NULL.';
+    END IF;
+    PERFORM event_store._check_date_range(p_start_date, p_end_date);
+    IF p_event_types IS NOT NULL THEN
+        PERFORM event_store._check_event_types(p_event_types);
+        v_where := v_where || ' AND e.event_type = ANY ($2)';
+    END IF;
+    IF p_start_date IS NOT NULL THEN
+        v_where := v_where || ' AND e."timestamp" >= $3';
+    END IF;
+    IF p_end_date IS NOT NULL THEN
+        v_where := v_where || ' AND e."timestamp" <= $4';
+    END IF;
+
+    IF p_instance_id IS NULL THEN
+        IF p_after_sequence IS NOT NULL THEN
+            RAISE EXCEPTION 'after_sequence needs an instance_id'
+                USING ERRCODE = 'ES006',
+                      HINT = 'Sequence numbers are per instance: pass p_instance_id, or page with p_offset.';
+        END IF;
+        IF length(v_kw) < 3 THEN
+            RAISE EXCEPTION 'keyword "%" is too short to search all instances: use 3 or more characters', p_keyword
+                USING ERRCODE = 'ES006', HINT = 'Lengthen the keyword, or pass p_instance_id to search one instance.';
+        END IF;
+    ELSE
+        v_head := event_store._instance_head(p_instance_id);
+        v_where := ' AND e.instance_id = $1' || v_where;
+        IF p_after_sequence IS NOT NULL THEN
+            v_where := v_where || ' AND e.sequence_num > $8';
+        END IF;
+    END IF;
+
+    IF v_kw IS NOT NULL THEN
+        v_kw_json := to_jsonb(v_kw)::text;
+        v_kw_json := substr(v_kw_json, 2, length(v_kw_json) - 2);       -- JSON-escaped, unquoted
+        IF v_head <= 2000 THEN
+            v_where := v_where || ' AND strpos(event_store._search_text(e.event_data, e.metadata), $6) > 0';
+        ELSE
+            -- chr(92) is the backslash: no backslash in a literal, whatever standard_conforming_strings says.
+            v_like := '%' || replace(replace(replace(v_kw_json, chr(92), chr(92) || chr(92)), '%', chr(92) || '%'),
+                                     '_', chr(92) || '_') || '%';
+            v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
+        END IF;
+        -- The match above runs on JSON text, so it is only a prefilter where that text is not the
+        -- values themselves: a keyword with ',', ' ', '[' or ']' can match the array's
+        -- punctuation, and any row holding an escape (\t, \n, \", \\) can match across it
+        -- ('tbug' in "fix\tbug"). Those rows are checked value by value, literally. Rows with an
+        -- escape are found on the stored JSON (a backslash in event_data::text or metadata::text,
+        -- keys included: a superset), which costs a quarter of computing _search_text again.
+        v_exact := ' EXISTS (SELECT FROM jsonb_path_query(jsonb_build_array(e.event_data, e.metadata), ''strict $.**'') v'
+                   || ' WHERE jsonb_typeof(v) NOT IN (''object'', ''array'', ''null'')'
+                   || ' AND strpos(lower(v #>> ''{}''), $5) > 0)';
+        IF v_kw ~ '[],[ ]' THEN
+            v_where := v_where || ' AND' || v_exact;
+        ELSE
+            v_where := v_where || ' AND (strpos(e.event_data::text || e.metadata::text, chr(92)) = 0 OR'
+                               || v_exact || ')';
+        END IF;
+    END IF;
+
+    IF p_instance_id IS NOT NULL AND v_where = ' AND e.instance_id = $1' THEN
+        -- One instance, no filter: the head counts the matches, the page is a key range.
+        v_total := greatest(v_head - v_after, 0);
+        RETURN QUERY
+        SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
+               e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
+               v_total, v_total > p_offset::bigint + p_limit
+          FROM event_store.events e
+         WHERE e.instance_id = p_instance_id
+           AND e.sequence_num > v_after + p_offset AND e.sequence_num <= v_after + p_offset + p_limit
+         ORDER BY e.sequence_num;
+        RETURN;
+    END IF;
+
+    IF p_instance_id IS NULL AND v_where = '' THEN
+        -- All instances, no filter: the heads count the events, the index gives the page.
+        SELECT coalesce(sum(i.last_sequence_num), 0) INTO v_total FROM event_store.instances i;
+        RETURN QUERY
+        SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
+               e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
+               v_total, v_total > p_offset::bigint + p_limit
+          FROM event_store.events e
+         ORDER BY e.global_position
+         LIMIT p_limit OFFSET p_offset;
+        RETURN;
+    END IF;
+
+    IF v_like IS NOT NULL THEN
+        -- Keep the keyword on the trigram index: its per-row recheck (_search_text, ~2 µs) is
+        -- invisible to the planner, which, once ANALYZE knows a keyword is common, prefers a
+        -- sequential scan computing _search_text for every event (10M events: 12 s instead of < 1 s).
+        v_seqscan := current_setting('enable_seqscan');
+        PERFORM pg_catalog.set_config('enable_seqscan', 'off', true);
+    END IF;
+    RETURN QUERY EXECUTE format(
+        'WITH m AS MATERIALIZED (SELECT %s AS k, e.event_id AS id FROM event_store.events e WHERE true %s),
+              t AS (SELECT count(*) AS n FROM m),
+              p AS (SELECT m.k, m.id FROM m ORDER BY m.k LIMIT $9 OFFSET $10)
+         SELECT e.event_id, e.instance_id::text, e.event_type, e.sequence_num, e."timestamp", e.event_data,
+                e.metadata, e.created_at, e.updated_at, e.global_position, e.transaction_id,
+                t.n, t.n > $10::bigint + $9
+           FROM p JOIN event_store.events e ON %s CROSS JOIN t
+          ORDER BY p.k',
+        CASE WHEN p_instance_id IS NULL THEN 'e.global_position' ELSE 'e.sequence_num' END,
+        v_where,
+        CASE WHEN p_instance_id IS NULL THEN 'e.event_id = p.id'
+             ELSE 'e.instance_id = $1 AND e.sequence_num = p.k' END)
+    USING p_instance_id, p_event_types, p_start_date, p_end_date, v_kw, v_kw_json, v_like,
+          p_after_sequence, p_limit, p_offset;
+    IF v_seqscan IS NOT NULL THEN
+        PERFORM pg_catalog.set_config('enable_seqscan', v_seqscan, true);
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint) IS
+    'Events matching every given filter, one page: p_instance_id (NULL = all instances), p_event_types '
+    '(registered types), p_start_date/p_end_date (inclusive), p_keyword (case-insensitive literal '
+    'substring of data or metadata values; 3+ characters across all instances), p_limit 1-1000, '
+    'p_offset >= 0, p_after_sequence (one instance: keyset paging, sequence_num > it). Rows in sequence '
+    'order (global_position across instances) with total_count (all matches) and has_more. '
+    'Errors: ES001 unknown event type, ES002 unknown instance, ES006 invalid argument.';
+
+REVOKE ALL ON FUNCTION event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION event_store.query_events(text, text[], timestamptz, timestamptz, text, int, int, bigint)
+    TO event_store_reader;
+
+COMMIT;
