@@ -148,12 +148,6 @@ NOT_ON_THE_PROXY = {
     # The projector maintains each server's own projection: it runs on every shard (pg_cron there).
     **dict.fromkeys(["project_fleet", "project_snapshots", "run_projector"],
                     "maintenance of each shard's own projection: run it on the shard (pg_cron does)"),
-    # The change feed across shards needs a cursor that is a vector of shard cursors (issue 13).
-    **dict.fromkeys(
-        ["read_all", "feed_cursor", "wait_for_events", "create_subscription", "poll_subscription",
-         "ack_subscription", "drop_subscription", "list_subscriptions"],
-        "the change feed across shards: not yet",
-    ),
 }
 API = """
     SELECT p.proname, pg_get_function_identity_arguments(p.oid), pg_get_function_result(p.oid),

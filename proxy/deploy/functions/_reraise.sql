@@ -8,7 +8,8 @@ BEGIN;
  * SQLSTATE but prefixes the message ("event_store_remote.f(3): [event_store] REMOTE ERROR: ..."),
  * the detail ("Remote detail: ") and the hint ("Remote hint: "): raise it again as the shard
  * raised it, so clients see the same error through the proxy as on one server. A shard that
- * cannot be reached is ES010 naming it (host, port, partition); any other error goes on as is.
+ * cannot be reached, or that ended the proxy's session (shutting down, a FATAL error), is ES010
+ * naming it (host, port, partition) when the error says which; any other error goes on as is.
  */
 CREATE OR REPLACE FUNCTION event_store._reraise(
     p_state     text,
@@ -38,7 +39,11 @@ BEGIN
         v_message := 'the proxy has no shards yet';
         v_detail := NULL;
         v_hint := 'An admin configures them: SELECT event_store.configure_shards(ARRAY[''host=... dbname=event_store'', ...]).';
-    ELSIF p_state LIKE '08%' OR p_message ~ '(PQconnectPoll|could not connect|server closed the connection|connection to server|Connection refused|timeout expired)' THEN
+    ELSIF p_state LIKE '08%' OR p_state LIKE '57P0_'
+          OR p_message ~ '(PQconnectPoll|could not connect|server closed the connection|connection to server|Connection refused|timeout expired|REMOTE FATAL: )' THEN
+        -- 57P0x and REMOTE FATAL: the shard is shutting down or starting up, or ended the
+        -- proxy's session (e.g. "terminating connection due to administrator command" on a
+        -- connection opened before it stopped): the shard is unavailable, not the proxy.
         v_server := regexp_match(p_message, 'server at "([^"]*)"(?: \([^)]*\))?, port ([0-9]+)');
         v_state := 'ES010';
         v_message := format('shard %s is unavailable',

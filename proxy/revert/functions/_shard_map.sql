@@ -1,0 +1,7 @@
+-- Revert supervisor_event_store_proxy:functions/_shard_map from pg
+
+BEGIN;
+
+DROP FUNCTION IF EXISTS event_store._shard_map();
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Verify supervisor_event_store_proxy:functions/_shard_map on pg
+
+BEGIN;
+
+SELECT has_function_privilege('event_store._shard_map()', 'execute');
+
+ROLLBACK;
