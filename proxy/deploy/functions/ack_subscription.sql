@@ -37,11 +37,11 @@ CREATE OR REPLACE FUNCTION event_store.ack_subscription(
 AS $$
 #variable_conflict use_column
 DECLARE
-    v_map    text := event_store._shard_map();
-    v_parts  text[];
-    v_slots  integer[] := '{}';
-    v_target record;
-    v_state  text; v_message text;
+    v_map     text := event_store._shard_map();
+    v_parts   text[];
+    v_slots   integer[] := '{}';
+    v_targets record;
+    v_state   text; v_message text;
     v_detail text; v_hint text;  -- the handler every proxy function ends with (see _reraise)
 BEGIN
     IF p_cursor IS NULL THEN
@@ -49,11 +49,12 @@ BEGIN
             USING ERRCODE = 'ES006', HINT = 'Pass the cursor of the last row of the batch you processed.';
     END IF;
     v_parts := event_store._feed_parts(p_cursor, 'p1', v_map, p_subscription_name, false);
-    FOR v_target IN SELECT t.shard, t.partition_no FROM event_store._feed_targets(v_map, NULL) t ORDER BY t.shard LOOP
-        CONTINUE WHEN v_parts[v_target.shard + 1] IS NULL OR v_parts[v_target.shard + 1] = '*';
+    SELECT * INTO v_targets FROM event_store._feed_targets(v_map, v_parts, NULL);
+    FOR i IN 1 .. cardinality(v_targets.shards) LOOP
+        CONTINUE WHEN v_targets.parts[i] IS NULL OR v_targets.parts[i] = '*';
         BEGIN
             v_slots := v_slots || ARRAY(SELECT a.slot FROM event_store_remote.ack_subscription(
-                                            v_target.partition_no, p_subscription_name, v_parts[v_target.shard + 1],
+                                            v_targets.partitions[i], p_subscription_name, v_targets.parts[i],
                                             p_member) a);
         EXCEPTION WHEN SQLSTATE 'ES004' THEN
             GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,

@@ -4,7 +4,6 @@
 -- requires: functions/_feed_vector
 -- requires: functions/_feed_targets
 -- requires: functions/_shard_map
--- requires: functions/_shard_of
 -- requires: functions/_reraise
 -- requires: roles/event_store
 
@@ -45,8 +44,9 @@ CREATE OR REPLACE FUNCTION event_store.create_subscription(
 AS $$
 #variable_conflict use_column
 DECLARE
-    v_map    text := event_store._shard_map();
-    v_parts  text[];
+    v_map     text := event_store._shard_map();
+    v_parts   text[];
+    v_targets record;
     v_detail text; v_hint text;  -- the handler every proxy function ends with (see _reraise)
 BEGIN
     v_parts := event_store._feed_parts(NULL, 's1', v_map, NULL, true);          -- one NULL per shard
@@ -55,16 +55,14 @@ BEGIN
     ELSE
         v_parts := array_fill(p_start_from, ARRAY[cardinality(v_parts)]);
     END IF;
+    SELECT * INTO v_targets FROM event_store._feed_targets(v_map, v_parts, p_instance_ids);
     RETURN QUERY
     WITH made AS (
         SELECT c.* FROM event_store_remote.create_subscription(
-            ARRAY(SELECT t.partition_no FROM event_store._feed_targets(v_map, p_instance_ids) t ORDER BY t.shard),
-            ARRAY(SELECT t.shard FROM event_store._feed_targets(v_map, p_instance_ids) t ORDER BY t.shard),
-            ARRAY(SELECT coalesce(v_parts[t.shard + 1], 'beginning') FROM event_store._feed_targets(v_map, p_instance_ids) t
-                   ORDER BY t.shard),
-            p_subscription_name, p_event_types, p_instance_ids,
-            ARRAY(SELECT event_store._shard_of(v_map, i) FROM unnest(p_instance_ids) WITH ORDINALITY u(i, n) ORDER BY n),
-            p_project, p_members, p_lease) c)
+            v_targets.partitions, v_targets.shards,
+            ARRAY(SELECT coalesce(s, 'beginning') FROM unnest(v_targets.parts) WITH ORDINALITY u(s, n) ORDER BY n),
+            p_subscription_name, p_event_types, p_instance_ids, v_targets.instance_shards, p_project, p_members,
+            p_lease) c)
     SELECT min(m.subscription_name), min(m.members),
            event_store._feed_vector('s1', v_map,
                ARRAY(SELECT coalesce((SELECT x.checkpoint FROM made x WHERE x.shard = k), '*')

@@ -24,13 +24,14 @@ AS $$
 DECLARE
     v_map     text := event_store._shard_map();
     v_dropped integer := 0;
-    v_target  record;
+    v_targets record;
     v_state   text; v_message text;
     v_detail text; v_hint text;  -- the handler every proxy function ends with (see _reraise)
 BEGIN
-    FOR v_target IN SELECT t.shard, t.partition_no FROM event_store._feed_targets(v_map, NULL) t ORDER BY t.shard LOOP
+    SELECT * INTO v_targets FROM event_store._feed_targets(v_map, NULL, NULL);
+    FOR i IN 1 .. cardinality(v_targets.shards) LOOP
         BEGIN
-            PERFORM event_store_remote.drop_subscription(v_target.partition_no, p_subscription_name);
+            PERFORM event_store_remote.drop_subscription(v_targets.partitions[i], p_subscription_name);
             v_dropped := v_dropped + 1;
         EXCEPTION WHEN SQLSTATE 'ES008' THEN
             GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,

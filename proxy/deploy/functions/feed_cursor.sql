@@ -24,8 +24,9 @@ CREATE OR REPLACE FUNCTION event_store.feed_cursor(
     SET search_path = event_store, pg_temp
 AS $$
 DECLARE
-    v_map    text := event_store._shard_map();
-    v_parts  text[];
+    v_map     text := event_store._shard_map();
+    v_parts   text[];
+    v_targets record;
     v_detail text; v_hint text;  -- the handler every proxy function ends with (see _reraise)
 BEGIN
     IF p_start_from IS NULL OR p_start_from = 'beginning' THEN
@@ -34,11 +35,9 @@ BEGIN
         PERFORM event_store._feed_parts(p_start_from, 's1', v_map, NULL, true);   -- ES006 for a bad cursor
         RETURN p_start_from;
     END IF;
+    SELECT * INTO v_targets FROM event_store._feed_targets(v_map, NULL, NULL);
     SELECT array_agg(c.cursor ORDER BY c.shard) INTO v_parts
-      FROM event_store_remote.feed_cursor(
-               ARRAY(SELECT t.partition_no FROM event_store._feed_targets(v_map, NULL) t ORDER BY t.shard),
-               ARRAY(SELECT t.shard FROM event_store._feed_targets(v_map, NULL) t ORDER BY t.shard),
-               p_start_from) c;
+      FROM event_store_remote.feed_cursor(v_targets.partitions, v_targets.shards, p_start_from) c;
     RETURN event_store._feed_vector('s1', v_map, v_parts);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;

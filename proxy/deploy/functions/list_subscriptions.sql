@@ -29,15 +29,14 @@ CREATE OR REPLACE FUNCTION event_store.list_subscriptions()
 AS $$
 #variable_conflict use_column
 DECLARE
-    v_map    text := event_store._shard_map();
-    v_shards integer := (SELECT count(*) FROM event_store._feed_targets(v_map, NULL));
+    v_map     text := event_store._shard_map();
+    v_targets record;
     v_detail text; v_hint text;  -- the handler every proxy function ends with (see _reraise)
 BEGIN
+    SELECT * INTO v_targets FROM event_store._feed_targets(v_map, NULL, NULL);
     RETURN QUERY
     WITH l AS MATERIALIZED (
-        SELECT r.* FROM event_store_remote.list_subscriptions(
-            ARRAY(SELECT t.partition_no FROM event_store._feed_targets(v_map, NULL) t ORDER BY t.shard),
-            ARRAY(SELECT t.shard FROM event_store._feed_targets(v_map, NULL) t ORDER BY t.shard)) r),
+        SELECT r.* FROM event_store_remote.list_subscriptions(v_targets.partitions, v_targets.shards) r),
     h AS (
         SELECT l.horizon_pid, l.horizon_age, l.horizon_state || format(' (shard %s)', l.shard) AS horizon_state
           FROM l WHERE l.horizon_age IS NOT NULL
@@ -49,7 +48,7 @@ BEGIN
            event_store._feed_vector('s1', v_map,
                ARRAY(SELECT coalesce((SELECT x.checkpoint FROM l x WHERE x.subscription_name = l.subscription_name
                                          AND x.slot = l.slot AND x.shard = k), '*')
-                       FROM generate_series(0, v_shards - 1) k ORDER BY k)),
+                       FROM unnest(v_targets.shards) k ORDER BY k)),
            CASE WHEN count(DISTINCT coalesce(l.holder, -1)) = 1 THEN max(l.holder) END,
            min(l.lease_until), max(l.acked_at), sum(l.events_behind)::bigint, max(l.seconds_behind),
            (SELECT h.horizon_pid FROM h), (SELECT h.horizon_age FROM h), (SELECT h.horizon_state FROM h)

@@ -38,18 +38,19 @@ CREATE OR REPLACE FUNCTION event_store.poll_subscription(
     SET search_path = event_store, pg_temp
 AS $$
 DECLARE
-    v_map    text := event_store._shard_map();
-    v_rows   event_store_remote.feed_row[] := '{}';
-    v_held   integer := 0;
-    v_target record;
-    v_state  text; v_message text;
+    v_map     text := event_store._shard_map();
+    v_rows    event_store_remote.feed_row[] := '{}';
+    v_held    integer := 0;
+    v_targets record;
+    v_state   text; v_message text;
     v_detail text; v_hint text;  -- the handler every proxy function ends with (see _reraise)
 BEGIN
-    FOR v_target IN SELECT t.shard, t.partition_no FROM event_store._feed_targets(v_map, NULL) t ORDER BY t.shard LOOP
+    SELECT * INTO v_targets FROM event_store._feed_targets(v_map, NULL, NULL);
+    FOR i IN 1 .. cardinality(v_targets.shards) LOOP
         BEGIN
             v_rows := v_rows || ARRAY(SELECT r FROM event_store_remote.poll_subscription(
-                                          v_target.partition_no, v_target.shard, p_subscription_name, p_limit,
-                                          p_member) r);
+                                          v_targets.partitions[i], v_targets.shards[i], p_subscription_name,
+                                          p_limit, p_member) r);
             v_held := v_held + 1;
         EXCEPTION WHEN SQLSTATE 'ES008' THEN
             GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
@@ -61,7 +62,7 @@ BEGIN
     END IF;
     RETURN QUERY
     SELECT * FROM event_store._feed_merge(
-        v_rows, array_fill('*'::text, ARRAY[(SELECT count(*)::int FROM event_store._feed_targets(v_map, NULL))]),
+        v_rows, array_fill('*'::text, ARRAY[cardinality(v_targets.shards)]),
         p_limit, 'p1', v_map, p_subscription_name);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;

@@ -4,7 +4,6 @@
 -- requires: functions/_feed_parts
 -- requires: functions/_feed_targets
 -- requires: functions/_shard_map
--- requires: functions/_shard_of
 -- requires: functions/_reraise
 -- requires: roles/event_store
 
@@ -36,25 +35,18 @@ CREATE OR REPLACE FUNCTION event_store.read_all(
     SET search_path = event_store, pg_temp
 AS $$
 DECLARE
-    v_map        text := event_store._shard_map();
-    v_parts      text[];
-    v_partitions integer[];
-    v_shards     integer[];
-    v_afters     text[];
+    v_map     text := event_store._shard_map();
+    v_parts   text[];
+    v_targets record;
     v_detail text; v_hint text;  -- the handler every proxy function ends with (see _reraise)
 BEGIN
     v_parts := event_store._feed_parts(p_after, 's1', v_map, NULL, true);
-    SELECT array_agg(t.partition_no ORDER BY t.shard), array_agg(t.shard ORDER BY t.shard),
-           array_agg(v_parts[t.shard + 1] ORDER BY t.shard)
-      INTO v_partitions, v_shards, v_afters
-      FROM event_store._feed_targets(v_map, p_instance_ids) t;
+    SELECT * INTO v_targets FROM event_store._feed_targets(v_map, v_parts, p_instance_ids);
     RETURN QUERY
     SELECT * FROM event_store._feed_merge(
         ARRAY(SELECT r FROM event_store_remote.read_all(
-                  v_partitions, v_shards, v_afters, p_limit, p_event_types, p_instance_ids,
-                  ARRAY(SELECT event_store._shard_of(v_map, i) FROM unnest(p_instance_ids) WITH ORDINALITY u(i, n)
-                         ORDER BY n),
-                  p_project) r),
+                  v_targets.partitions, v_targets.shards, v_targets.parts, p_limit, p_event_types, p_instance_ids,
+                  v_targets.instance_shards, p_project) r),
         v_parts, p_limit, 's1', v_map);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;

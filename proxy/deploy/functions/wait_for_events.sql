@@ -4,7 +4,6 @@
 -- requires: functions/_feed_parts
 -- requires: functions/_feed_targets
 -- requires: functions/_shard_map
--- requires: functions/_shard_of
 -- requires: functions/_reraise
 -- requires: roles/event_store
 
@@ -41,10 +40,7 @@ DECLARE
     v_slice      constant double precision := 0.05;   -- seconds each shard waits per round
     v_map        text := event_store._shard_map();
     v_parts      text[];
-    v_partitions integer[];
-    v_shards     integer[];
-    v_afters     text[];
-    v_ids_shards integer[];
+    v_targets    record;
     v_deadline   timestamptz;
     v_wait       double precision := 0;
     v_detail text; v_hint text;  -- the handler every proxy function ends with (see _reraise)
@@ -62,18 +58,13 @@ BEGIN
     END IF;
     v_deadline := pg_catalog.clock_timestamp() + p_timeout_seconds * interval '1 second';
     v_parts := event_store._feed_parts(p_after, 's1', v_map, NULL, true);
-    SELECT array_agg(t.partition_no ORDER BY t.shard), array_agg(t.shard ORDER BY t.shard),
-           array_agg(v_parts[t.shard + 1] ORDER BY t.shard)
-      INTO v_partitions, v_shards, v_afters
-      FROM event_store._feed_targets(v_map, p_instance_ids) t;
-    v_ids_shards := ARRAY(SELECT event_store._shard_of(v_map, i) FROM unnest(p_instance_ids) WITH ORDINALITY u(i, n)
-                           ORDER BY n);
+    SELECT * INTO v_targets FROM event_store._feed_targets(v_map, v_parts, p_instance_ids);
     LOOP
         RETURN QUERY
         SELECT * FROM event_store._feed_merge(
             ARRAY(SELECT r FROM event_store_remote.wait_for_events(
-                      v_partitions, v_shards, v_afters, v_wait, p_limit, p_event_types, p_instance_ids, v_ids_shards,
-                      p_project) r),
+                      v_targets.partitions, v_targets.shards, v_targets.parts, v_wait, p_limit, p_event_types,
+                      p_instance_ids, v_targets.instance_shards, p_project) r),
             v_parts, p_limit, 's1', v_map);
         EXIT WHEN FOUND;
         v_wait := least(v_slice, extract(epoch FROM v_deadline - pg_catalog.clock_timestamp())::double precision);

@@ -23,11 +23,11 @@ CREATE OR REPLACE FUNCTION event_store_remote.poll_subscription(
 AS $$
     CLUSTER 'event_store_shards';
     RUN ON p_partition;
-    SELECT p_shard AS shard, r.ord, r.event_id, r.instance_id, r.event_type, r.sequence_num, r."timestamp", r.event_data, r.metadata,
-           r.created_at, r.updated_at, r.global_position, r.transaction_id, r.cursor
+    SELECT p_shard AS shard, r.ord, r.event_id, r.instance_id, r.event_type, r.sequence_num, r."timestamp",
+           r.event_data, r.metadata, r.created_at, r.updated_at, r.global_position, r.transaction_id, r.cursor
       FROM event_store.poll_subscription(p_subscription_name, p_limit, p_member)
-           WITH ORDINALITY AS r(event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at,
-                      updated_at, global_position, transaction_id, cursor, ord);
+           WITH ORDINALITY AS r(event_id, instance_id, event_type, sequence_num, "timestamp", event_data,
+                                metadata, created_at, updated_at, global_position, transaction_id, cursor, ord);
 $$;
 
 COMMENT ON FUNCTION event_store_remote.poll_subscription IS

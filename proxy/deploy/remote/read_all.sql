@@ -28,8 +28,8 @@ AS $$
     CLUSTER 'event_store_shards';
     SPLIT p_partitions, p_shards, p_afters;
     RUN ON p_partitions;
-    SELECT s.shard, r.ord, r.event_id, r.instance_id, r.event_type, r.sequence_num, r."timestamp", r.event_data, r.metadata,
-           r.created_at, r.updated_at, r.global_position, r.transaction_id, r.cursor
+    SELECT s.shard, r.ord, r.event_id, r.instance_id, r.event_type, r.sequence_num, r."timestamp",
+           r.event_data, r.metadata, r.created_at, r.updated_at, r.global_position, r.transaction_id, r.cursor
       FROM unnest(p_shards, p_afters) AS s(shard, after_cursor)
      CROSS JOIN LATERAL event_store.read_all(
            s.after_cursor, p_limit, p_event_types,
@@ -37,8 +37,8 @@ AS $$
                 ELSE ARRAY(SELECT u.id FROM unnest(p_instance_ids, p_instance_shards) AS u(id, shard)
                             WHERE u.shard = s.shard) END,
            p_project)
-           WITH ORDINALITY AS r(event_id, instance_id, event_type, sequence_num, "timestamp", event_data, metadata, created_at,
-                      updated_at, global_position, transaction_id, cursor, ord);
+           WITH ORDINALITY AS r(event_id, instance_id, event_type, sequence_num, "timestamp", event_data,
+                                metadata, created_at, updated_at, global_position, transaction_id, cursor, ord);
 $$;
 
 COMMENT ON FUNCTION event_store_remote.read_all IS

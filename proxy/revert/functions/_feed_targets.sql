@@ -2,6 +2,6 @@
 
 BEGIN;
 
-DROP FUNCTION IF EXISTS event_store._feed_targets(text, text[]);
+DROP FUNCTION IF EXISTS event_store._feed_targets(text, text[], text[]);
 
 COMMIT;

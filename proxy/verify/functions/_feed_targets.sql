@@ -2,6 +2,6 @@
 
 BEGIN;
 
-SELECT has_function_privilege('event_store._feed_targets(text, text[])', 'execute');
+SELECT has_function_privilege('event_store._feed_targets(text, text[], text[])', 'execute');
 
 ROLLBACK;
