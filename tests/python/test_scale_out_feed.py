@@ -200,6 +200,7 @@ def test_a_subscription_through_the_proxy(topology: Any) -> None:
         expected = committed(dsns, subs)
         made = store.create_subscription("proxy-sub", instance_ids=subs)
         assert made.created
+        assert made.checkpoint == store.feed_cursor("beginning")             # one form for a position
         assert not store.create_subscription("proxy-sub", instance_ids=subs).created
 
         first = store.poll_subscription("proxy-sub", limit=5)

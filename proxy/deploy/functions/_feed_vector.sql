@@ -15,7 +15,11 @@ BEGIN;
  *   not hold);
  * - check: the first 8 hex digits of the md5 of the rest (and of p_salt), which catches edits,
  *   truncation and mixed-up parts, not forgeries (as the shards' cursors).
- * p_parts: NULL elements are the shard's beginning.
+ * LANGUAGE sql without SET, so that it is inlined where it is called once per row (_feed_merge);
+ * internal, and every name in it is qualified.
+ * p_parts: NULL elements are the shard's beginning; so is a shard cursor of position (0, 0)
+ * (f1.0.0.<check>: a checkpoint created from the beginning), written empty too, so that a cursor
+ * has one form: a subscription created from 'beginning' has feed_cursor('beginning') as checkpoint.
  */
 CREATE OR REPLACE FUNCTION event_store._feed_vector(
     p_tag   text,
@@ -26,10 +30,13 @@ CREATE OR REPLACE FUNCTION event_store._feed_vector(
     RETURNS text
     LANGUAGE sql
     IMMUTABLE
-    SET search_path = event_store, pg_temp
 AS $$
-    SELECT v.body || ':' || left(md5(v.body || coalesce(':' || p_salt, '')), 8)
-      FROM (SELECT p_tag || ':' || p_map || ':' || array_to_string(p_parts, ':', '') AS body) v
+    SELECT v.body || ':' || pg_catalog.left(pg_catalog.md5(v.body || coalesce(':' || p_salt, '')), 8)
+      FROM (SELECT p_tag || ':' || p_map || ':'
+                   || pg_catalog.array_to_string(
+                          ARRAY(SELECT pg_catalog.regexp_replace(u.c, '^f1\.0\.0\.[0-9a-f]+$', '')
+                                  FROM pg_catalog.unnest(p_parts) WITH ORDINALITY u(c, n) ORDER BY u.n),
+                          ':', '') AS body) v
 $$;
 
 COMMENT ON FUNCTION event_store._feed_vector(text, text, text[], text) IS
