@@ -18,7 +18,7 @@
 -- Everything rolls back. Committed events, concurrency and run_projector's loop (it commits, so
 -- it cannot run inside a transaction block) are tested in tests/python/test_projection.py.
 BEGIN;
-SELECT plan(214);
+SELECT plan(226);
 
 -- Signatures, definer, privileges
 SELECT has_function('event_store', 'project_fleet', ARRAY['integer']);
@@ -422,6 +422,18 @@ SELECT is(pg_temp.answer(c), pg_temp.truth(c), 'all projected: ' || c.label) FRO
 -- total_count: exact up to 10,000 matches (or offset + limit), a lower bound beyond. p-MS-many has
 -- 10,500 task_spawned events (inserted directly, one per second from 2026-04-01 00:00:01 UTC, all
 -- of them matching 'quokka'), asked before they are projected (from events) and after (fleet_index).
+-- p-MS-rev, inserted first, has 10,500 test_passed events whose time runs backwards (one per
+-- second down from 2026-05-01 02:55:00 UTC): in time order its events come last in global order,
+-- and task_spawned (p-MS-many) comes before test_passed in type order but after it in global order.
+INSERT INTO event_store.instances (instance_id, instance_type, project) VALUES ('p-MS-rev', 'MS', 'proj');
+INSERT INTO event_store.events (instance_id, event_type, sequence_num, "timestamp", event_data, created_at, updated_at,
+                                transaction_id, feed_key)
+SELECT 'p-MS-rev', 'test_passed', s, timestamptz '2026-05-01 02:55:00+00' - s * interval '1 s',
+       jsonb_build_object('test_suite', 'unit'),
+       timestamptz '2026-05-01 02:55:00+00' - s * interval '1 s', timestamptz '2026-05-01 02:55:00+00' - s * interval '1 s',
+       pg_temp.fk(1000000000), pg_temp.fk(1000000000)
+  FROM generate_series(1, 10500) s;
+UPDATE event_store.instances SET last_sequence_num = 10500, last_feed_key = pg_temp.fk(1000000000) WHERE instance_id = 'p-MS-rev';
 INSERT INTO event_store.instances (instance_id, instance_type, project) VALUES ('p-MS-many', 'MS', 'proj');
 INSERT INTO event_store.events (instance_id, event_type, sequence_num, "timestamp", event_data, created_at, updated_at,
                                 transaction_id, feed_key)
@@ -449,12 +461,20 @@ INSERT INTO cases (grp, label, kind, instance_id, types, start_date, end_date, k
     ('contract', 't10 one instance, types', 'q', 'p-MS-many', '{task_spawned}', NULL, NULL, NULL, 5, 0, false, '10000 f t 5'),
     ('contract', 't11 one instance, types, p_exact_count', 'q', 'p-MS-many', '{task_spawned}', NULL, NULL, NULL, 5, 0, true, '10500 t t 5'),
     ('contract', 't12 one instance, keyword', 'q', 'p-MS-many', NULL, NULL, NULL, 'quokka', 5, 0, false, '10000 f t 5'),
-    ('contract', 't13 one instance, no filter: the head, exact', 'q', 'p-MS-many', NULL, NULL, NULL, NULL, 5, 0, false, '10500 t t 5');
+    ('contract', 't13 one instance, no filter: the head, exact', 'q', 'p-MS-many', NULL, NULL, NULL, NULL, 5, 0, false, '10500 t t 5'),
+    ('contract', 't14 type + dates, time order against global order', 'q', NULL, '{test_passed}', '2026-05-01 00:00+00',
+     '2026-05-01 03:00+00', NULL, 10, 0, false, '10000 f t 10'),
+    ('contract', 't15 two types + dates, type order against global order', 'q', NULL, '{task_spawned,test_passed}',
+     '2026-04-01 00:00+00', '2026-05-01 03:00+00', NULL, 10, 20, false, '10000 f t 10'),
+    ('contract', 't16 two types, the page deeper than the first type', 'q', NULL, '{task_spawned,test_passed}', NULL, NULL,
+     NULL, 100, 10400, false, '10500 f t 100'),
+    ('contract', 't17 type from a date (10,500 and p-PS-live''s one), offset 10,495: exact again', 'q', NULL, '{test_passed}', '2026-05-01 00:00+00', NULL, NULL, 10,
+     10495, false, '10501 t f 6');
 
 SELECT is(pg_temp.summary(c), c.expect, 'unprojected: ' || c.label) FROM cases c WHERE c.grp = 'contract' ORDER BY c.label;
 SELECT is_empty($$SELECT c.label FROM cases c WHERE c.grp = 'contract' AND pg_temp.answer(c) IS DISTINCT FROM pg_temp.truth(c)$$,
                 'unprojected: the pages and totals of every contract question equal the events table');
-SELECT is(pg_temp.project_all(), 10500::bigint, 'project the 10,500');
+SELECT is(pg_temp.project_all(), 21000::bigint, 'project the 21,000');
 ANALYZE event_store.fleet_index;
 SELECT is(pg_temp.summary(c), c.expect, 'projected: ' || c.label) FROM cases c WHERE c.grp = 'contract' ORDER BY c.label;
 SELECT is_empty($$SELECT c.label FROM cases c WHERE c.grp = 'contract' AND pg_temp.answer(c) IS DISTINCT FROM pg_temp.truth(c)$$,
