@@ -89,6 +89,9 @@ DSN[es]=$($CLUSTER createdb es_bench_es --recreate)
 PGOPTIONS="-c client_min_messages=warning" sqitch deploy "db:${DSN[es]}" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -d "${DSN[es]}" -f sql/bench/write_setup.sql >/dev/null
 
+declare -A COUNT
+COUNT[es]="SELECT count(*) FROM event_store.events"
+COUNT[mdb]="SELECT count(*) FROM message_store.messages"
 SCRIPT[es]=$ROOT/sql/bench/write_emit.pgbench
 SCRIPT[mdb]=$ROOT/sql/bench/write_message_db.pgbench
 ES_REV=$(git rev-parse --short HEAD)   # "+wt": the deployed plan differs from HEAD's (uncommitted schema changes)
@@ -101,8 +104,13 @@ run() {  # round side clients seconds
     local round=$1 side=$2 clients=$3 seconds=$4 out rc=0 tps failed aborted p50 p99 note=""
     psql -X -q -d "${DSN[$side]}" -c CHECKPOINT
     rm -f "$WORK"/run/pgbench_log.*
+    read -r lsn0 rows0 < <(psql -X -A -t -F' ' -d "${DSN[$side]}" -c "SELECT pg_current_wal_insert_lsn(), (${COUNT[$side]})")
     out=$(cd "$WORK/run" && pgbench -n -c "$clients" -j 2 -T "$seconds" -l -f "${SCRIPT[$side]}" "${DSN[$side]}" 2>&1) || rc=$?
     [ "$round" = warmup ] && { [ "$rc" = 0 ] || { echo "$out" >&2; exit 1; }; return 0; }
+    # WAL written per event over the run (the CHECKPOINT before it makes each first page change a
+    # full-page image, on both sides alike)
+    wal=$(psql -X -A -t -d "${DSN[$side]}" -c \
+          "SELECT round(pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '$lsn0') / nullif((${COUNT[$side]}) - $rows0, 0))")
     tps=$(grep -oP '^tps = \K[0-9.]+' <<<"$out" | head -1 || true)
     failed=$(grep -oP 'number of failed transactions: \K[0-9]+' <<<"$out" | head -1 || true)
     aborted=$(grep -c 'aborted in command' <<<"$out" || true)
@@ -117,9 +125,9 @@ run() {  # round side clients seconds
         awk '{a[NR]=$1}
              function q(p,  i) {i = int(NR * p + 0.999999); if (i < 1) i = 1; return a[i] / 1000}
              END {if (NR) printf "%.2f %.2f\n", q(0.50), q(0.99); else print "- -"}')
-    printf '| %s | %s | %s | %.0f | %s | %s | %s%s |\n' "$round" "${LABEL[$side]}" "$clients" "${tps:-0}" \
-        "$p50" "$p99" "$failed" "$note"
-    echo "$round $side $clients ${tps:-0} $p50 $p99 $failed" >>"$WORK/results"
+    printf '| %s | %s | %s | %.0f | %s | %s | %s | %s%s |\n' "$round" "${LABEL[$side]}" "$clients" "${tps:-0}" \
+        "$p50" "$p99" "${wal:--}" "$failed" "$note"
+    echo "$round $side $clients ${tps:-0} $p50 $p99 $failed ${wal:-0}" >>"$WORK/results"
 }
 
 echo "emit_event vs message-db write_message: ${SECONDS_PER_RUN}s per run, ${ROUNDS} rounds, 100 streams," \
@@ -130,8 +138,8 @@ if [ "$WARMUP_SECONDS" -gt 0 ]; then
     for side in es mdb; do run warmup "$side" 4 "$WARMUP_SECONDS"; done
 fi
 echo
-echo "| round | variant | clients | events/s | p50 ms | p99 ms | failed |"
-echo "|---|---|---|---|---|---|---|"
+echo "| round | variant | clients | events/s | p50 ms | p99 ms | WAL bytes/event | failed |"
+echo "|---|---|---|---|---|---|---|---|"
 for round in $(seq "$ROUNDS"); do
     order="es mdb"; [ $((round % 2)) = 0 ] && order="mdb es"   # alternate who goes first
     for clients in "${CLIENTS[@]}"; do
@@ -140,19 +148,21 @@ for round in $(seq "$ROUNDS"); do
 done
 
 echo
-echo "| clients | median ratio emit_event/write_message (events/s) | per-round ratios | median events/s emit_event | median events/s write_message | median p99 ms emit_event | median p99 ms write_message |"
-echo "|---|---|---|---|---|---|---|"
+echo "| clients | median ratio emit_event/write_message (events/s) | per-round ratios | median events/s emit_event | median events/s write_message | median p99 ms emit_event | median p99 ms write_message | median WAL bytes/event emit_event | median WAL bytes/event write_message |"
+echo "|---|---|---|---|---|---|---|---|---|"
 median() { sort -g | awk '{a[NR]=$1} END {if (!NR) print "-"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
 for c in "${CLIENTS[@]}"; do
     ratios=$(awk -v c="$c" '$3 == c {t[$1 " " $2] = $4; r[$1] = 1}
                             END {for (k in r) if (t[k " mdb"] > 0) printf "%s %.3f\n", k, t[k " es"] / t[k " mdb"]}' \
              "$WORK/results" | sort -n)
-    printf '| %s | %.3f | %s | %.0f | %.0f | %.2f | %.2f |\n' "$c" \
+    printf '| %s | %.3f | %s | %.0f | %.0f | %.2f | %.2f | %.0f | %.0f |\n' "$c" \
         "$(cut -d' ' -f2 <<<"$ratios" | median)" "$(cut -d' ' -f2 <<<"$ratios" | paste -sd' ')" \
         "$(awk -v c="$c" '$2 == "es" && $3 == c {print $4}' "$WORK/results" | median)" \
         "$(awk -v c="$c" '$2 == "mdb" && $3 == c {print $4}' "$WORK/results" | median)" \
         "$(awk -v c="$c" '$2 == "es" && $3 == c {print $6}' "$WORK/results" | median)" \
-        "$(awk -v c="$c" '$2 == "mdb" && $3 == c {print $6}' "$WORK/results" | median)"
+        "$(awk -v c="$c" '$2 == "mdb" && $3 == c {print $6}' "$WORK/results" | median)" \
+        "$(awk -v c="$c" '$2 == "es" && $3 == c {print $8}' "$WORK/results" | median)" \
+        "$(awk -v c="$c" '$2 == "mdb" && $3 == c {print $8}' "$WORK/results" | median)"
 done
 
 echo
