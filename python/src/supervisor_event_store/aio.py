@@ -26,7 +26,7 @@ from psycopg_pool import AsyncConnectionPool
 from . import _sql
 from . import subscriptions as feed
 from .client import DEFAULT_STALE_TIMEOUT, _PoolOwner, reading, type_list, with_event_ids
-from .errors import is_transient, translate_errors
+from .errors import EventStoreError, is_transient, translate_errors
 from .models import (
     EmitResult,
     Event,
@@ -38,6 +38,7 @@ from .models import (
     StaleInstance,
     TypeCount,
 )
+from .replicas import PRIMARY_POSITION, Replica
 
 R = TypeVar("R")
 
@@ -50,7 +51,10 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
     # --- life cycle ----------------------------------------------------------------------------
 
     async def open(self) -> None:
-        """Open our pool (a caller's pool is left alone); fail fast when the server is unreachable."""
+        """Open our pools (a caller's are left alone); fail fast when the primary is unreachable
+        (the replica's pool connects in the background: reads go to the primary until it can)."""
+        if self._owns_read_pool and self.read_pool is not None:
+            await self.read_pool.open(wait=False)
         if not self._owns_pool:
             return
         with translate_errors(self.where):
@@ -59,7 +63,9 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
             await self.pool.open(wait=True, timeout=self.pool.timeout)
 
     async def close(self) -> None:
-        """Close our pool (a caller's pool is left alone)."""
+        """Close our pools (a caller's are left alone)."""
+        if self._owns_read_pool and self.read_pool is not None:
+            await self.read_pool.close()
         if self._owns_pool:
             await self.pool.close()
 
@@ -77,15 +83,66 @@ class AsyncEventStore(_PoolOwner["AsyncConnectionPool[Any]"]):
 
     async def _run(self, call: _sql.Call[R], /, **arguments: Any) -> R:
         params = call.params(arguments)
+        replica = self.replica
+        if replica is not None and replica.serves(call.name):
+            if (writes := replica.pending()) > 0:
+                replica.cover(writes, await self._primary_position())
+            answer = await self._run_on_replica(replica, call, params)
+            if answer is not None:
+                return answer[0]
+        try:
+            with translate_errors(self.where):
+                async with self.pool.connection() as conn:
+                    return await self._execute(conn, call, params)
+        finally:
+            if replica is not None:
+                replica.wrote(call.name)
+
+    async def _execute(
+        self, conn: psycopg.AsyncConnection[Any], call: _sql.Call[R], params: dict[str, Any]
+    ) -> R:
+        if call.procedure and not conn.autocommit:  # a caller's pool: no BEGIN before the CALL
+            return await self._run_autocommit(conn, call, params)
+        cur = conn.cursor(row_factory=dict_row)
+        _sql.use_loads(cur)
+        await cur.execute(call.sql, params)
+        with reading(call):
+            return call.result(await cur.fetchall() if cur.description else [])
+
+    async def _primary_position(self) -> dict[str, Any]:
+        """The row of replicas.PRIMARY_POSITION: where the primary's WAL is now."""
         with translate_errors(self.where):
             async with self.pool.connection() as conn:
-                if call.procedure and not conn.autocommit:  # a caller's pool: no BEGIN before the CALL
-                    return await self._run_autocommit(conn, call, params)
-                cur = conn.cursor(row_factory=dict_row)
-                _sql.use_loads(cur)
-                await cur.execute(call.sql, params)
-                with reading(call):
-                    return call.result(await cur.fetchall() if cur.description else [])
+                cur = await conn.cursor(row_factory=dict_row).execute(PRIMARY_POSITION)
+                return cast(dict[str, Any], await cur.fetchone())
+
+    async def _run_on_replica(
+        self, replica: Replica, call: _sql.Call[R], params: dict[str, Any]
+    ) -> tuple[R] | None:
+        """``(result,)`` of ``call`` on the replica once it has caught up with this client's writes
+        (replicas.py); None when the primary must answer instead."""
+        assert self.read_pool is not None
+        try:
+            with translate_errors(replica.where):
+                async with self.read_pool.connection() as conn:
+                    plan = replica.catch_up(conn)
+                    try:
+                        step = next(plan)
+                        while True:
+                            if isinstance(step, str):
+                                cur = await conn.cursor(row_factory=dict_row).execute(step)
+                                step = plan.send(await cur.fetchone())
+                            else:
+                                await asyncio.sleep(step)
+                                step = next(plan)
+                    except StopIteration as caught_up:
+                        if not caught_up.value:
+                            return None
+                    return (await self._execute(conn, call, params),)
+        except EventStoreError as exc:
+            if not replica.failed(exc):
+                raise
+            return None
 
     @staticmethod
     async def _run_autocommit(

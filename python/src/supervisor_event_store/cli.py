@@ -10,6 +10,7 @@ import argparse
 import importlib
 import json
 import math
+import os
 import re
 import sys
 import time
@@ -127,8 +128,16 @@ def _seconds(text: str) -> float:
 Handler = Callable[[argparse.Namespace], int]
 
 
+READ_DSN_VARIABLE = "EVENT_STORE_READ_DSN"
+
+
+def _read_dsn(args: argparse.Namespace) -> str | None:
+    """``--read-dsn``, else EVENT_STORE_READ_DSN, else None (every call on ``--dsn``)."""
+    return getattr(args, "read_dsn", None) or os.environ.get(READ_DSN_VARIABLE) or None
+
+
 def _store(args: argparse.Namespace) -> EventStore:
-    return EventStore(args.dsn, max_size=1, connect_timeout=5)
+    return EventStore(args.dsn, read_dsn=_read_dsn(args), max_size=1, connect_timeout=5)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -364,7 +373,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         raise EventStoreError(
             f"the MCP server needs the Python package {exc.name!r}: pip install -e './python'"
         ) from exc
-    server.serve(args.dsn, http=args.http, host=args.host, port=args.port)
+    server.serve(args.dsn, read_dsn=_read_dsn(args), http=args.http, host=args.host, port=args.port)
     return 0
 
 
@@ -531,6 +540,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Append-only event store for AI coding-agent supervisors (PostgreSQL).",
     )
     cluster.add_global_options(parser, None)
+    for holder, default in ((common, argparse.SUPPRESS), (parser, None)):
+        holder.add_argument(
+            "--read-dsn",
+            default=default,
+            help=f"a hot standby of --dsn for the reads (default: {READ_DSN_VARIABLE}; "
+            "read-your-writes within one command)",
+        )
     parser.set_defaults(json=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

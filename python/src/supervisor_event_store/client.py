@@ -13,6 +13,10 @@ caller gives none, and send the call again (up to ``retries`` times, with expone
 when the connection breaks or the server is down or restarting. The store returns the stored
 row for an identical event id, so a retry of an emit that did commit writes nothing twice; when
 every attempt fails, the last error is raised. Other calls are sent once.
+
+Reads on a replica: with ``read_dsn`` (or a caller's ``read_pool``) the read functions go there
+and the rest to the primary, with read-your-writes; the policy and its options are in
+``replicas.py``.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from psycopg_pool import AsyncConnectionPool, ConnectionPool
 from . import _sql
 from . import subscriptions as feed
 from .cluster import describe_dsn, resolve_dsn
-from .errors import InvalidArgumentError, UnreadableDataError, is_transient, translate_errors
+from .errors import EventStoreError, InvalidArgumentError, UnreadableDataError, is_transient, translate_errors
 from .models import (
     EmitResult,
     Event,
@@ -47,6 +51,7 @@ from .models import (
     StaleInstance,
     TypeCount,
 )
+from .replicas import DEFAULT_REPLICA_TIMEOUT, PRIMARY_POSITION, Replica
 
 R = TypeVar("R")
 P = TypeVar("P", "ConnectionPool[Any]", "AsyncConnectionPool[Any]")
@@ -84,8 +89,23 @@ def reading(call: _sql.Call[Any]) -> Iterator[None]:
         raise UnreadableDataError(f"{call.name}: {exc.message}", hint=exc.hint) from exc
 
 
+def _checked_dsn(dsn: str, name: str) -> str:
+    """``dsn`` when libpq can parse it, else InvalidArgumentError (ES006) naming the argument."""
+    try:
+        conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError as exc:
+        raise InvalidArgumentError(
+            f"invalid {name}: {' '.join(str(exc).split())}",
+            hint="Use a URL such as postgresql://user@host:5432/event_store, "
+            "or key=value pairs such as 'host=localhost port=5432 dbname=event_store'.",
+            sqlstate="ES006",
+        ) from exc
+    return dsn
+
+
 class _PoolOwner(Generic[P]):
-    """What both clients share: resolve the DSN once, create our pool closed, or adopt a caller's."""
+    """What both clients share: resolve the DSN once, create our pools closed, or adopt a caller's;
+    with ``read_dsn`` or ``read_pool``, a second pool for the reads a replica answers."""
 
     _pool_class: type[P]
 
@@ -99,34 +119,47 @@ class _PoolOwner(Generic[P]):
         timeout: float = 30.0,
         connect_timeout: int = 10,
         retries: int = DEFAULT_RETRIES,
+        read_dsn: str | None = None,
+        read_pool: P | None = None,
+        read_your_writes: bool = True,
+        replica_timeout: float = DEFAULT_REPLICA_TIMEOUT,
+        fallback_to_primary: bool = True,
     ) -> None:
         self._owns_pool = pool is None
         self.retries = retries
         if pool is None:
-            self.dsn = resolve_dsn() if dsn is None else dsn
-            try:
-                conninfo_to_dict(self.dsn)
-            except psycopg.ProgrammingError as exc:
-                raise InvalidArgumentError(
-                    f"invalid dsn: {' '.join(str(exc).split())}",
-                    hint="Use a URL such as postgresql://user@host:5432/event_store, "
-                    "or key=value pairs such as 'host=localhost port=5432 dbname=event_store'.",
-                    sqlstate="ES006",
-                ) from exc
-            pool = self._pool_class(
-                self.dsn,
-                open=False,
-                min_size=min_size,
-                max_size=max_size,
-                timeout=timeout,
-                kwargs={"autocommit": True, "connect_timeout": connect_timeout},
-                name="event-store",
-            )
+            self.dsn = _checked_dsn(resolve_dsn() if dsn is None else dsn, "dsn")
+            pool = self._new_pool(self.dsn, min_size, max_size, timeout, connect_timeout, "event-store")
         else:
             self.dsn = pool.conninfo if isinstance(pool.conninfo, str) else ""
         self.pool: P = pool
         self.where = describe_dsn(self.dsn)
         self._connect_timeout = connect_timeout
+        # The replica: reads of replicas.REPLICA_READS go to read_pool (ours when made from read_dsn).
+        self._owns_read_pool = read_pool is None and read_dsn is not None
+        if self._owns_read_pool:
+            read_dsn = _checked_dsn(cast(str, read_dsn), "read_dsn")
+            # A pool that gives no connection within replica_timeout sends the read to the primary.
+            read_pool = self._new_pool(read_dsn, min_size, max_size, replica_timeout, connect_timeout,
+                                       "event-store-replica")
+        self.read_pool: P | None = read_pool
+        self.replica: Replica | None = None
+        if read_pool is not None:
+            read_where = describe_dsn(read_pool.conninfo if isinstance(read_pool.conninfo, str) else "")
+            self.replica = Replica(read_where, read_your_writes=read_your_writes, timeout=replica_timeout,
+                                   fallback=fallback_to_primary)
+
+    def _new_pool(self, dsn: str, min_size: int, max_size: int, timeout: float, connect_timeout: int,
+                  name: str) -> P:
+        return self._pool_class(
+            dsn,
+            open=False,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            kwargs={"autocommit": True, "connect_timeout": connect_timeout},
+            name=name,
+        )
 
     def _delays(self) -> Iterator[float]:
         """Seconds to wait before each retry of an idempotent call."""
@@ -137,7 +170,8 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
     """Synchronous client over a ``psycopg_pool.ConnectionPool`` (autocommit: one call, one transaction).
 
     ``EventStore(dsn=None, *, pool=None, min_size=1, max_size=4, timeout=30.0, connect_timeout=10,
-    retries=5)``
+    retries=5, read_dsn=None, read_pool=None, read_your_writes=True, replica_timeout=2.0,
+    fallback_to_primary=True)``
     """
 
     _pool_class = ConnectionPool
@@ -145,7 +179,10 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
     # --- life cycle ----------------------------------------------------------------------------
 
     def open(self) -> None:
-        """Open our pool (a caller's pool is left alone); fail fast when the server is unreachable."""
+        """Open our pools (a caller's are left alone); fail fast when the primary is unreachable
+        (the replica's pool connects in the background: reads go to the primary until it can)."""
+        if self._owns_read_pool and self.read_pool is not None:
+            self.read_pool.open(wait=False)
         if not self._owns_pool:
             return
         with translate_errors(self.where):
@@ -153,7 +190,9 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
             self.pool.open(wait=True, timeout=self.pool.timeout)
 
     def close(self) -> None:
-        """Close our pool (a caller's pool is left alone)."""
+        """Close our pools (a caller's are left alone)."""
+        if self._owns_read_pool and self.read_pool is not None:
+            self.read_pool.close()
         if self._owns_pool:
             self.pool.close()
 
@@ -171,14 +210,60 @@ class EventStore(_PoolOwner["ConnectionPool[Any]"]):
 
     def _run(self, call: _sql.Call[R], /, **arguments: Any) -> R:
         params = call.params(arguments)
+        replica = self.replica
+        if replica is not None and replica.serves(call.name):
+            if (writes := replica.pending()) > 0:
+                replica.cover(writes, self._primary_position())
+            answer = self._run_on_replica(replica, call, params)
+            if answer is not None:
+                return answer[0]
+        try:
+            with translate_errors(self.where), self.pool.connection() as conn:
+                return self._execute(conn, call, params)
+        finally:
+            if replica is not None:
+                replica.wrote(call.name)
+
+    def _execute(self, conn: psycopg.Connection[Any], call: _sql.Call[R], params: dict[str, Any]) -> R:
+        if call.procedure and not conn.autocommit:  # a caller's pool: no BEGIN before the CALL
+            return self._run_autocommit(conn, call, params)
+        cur = conn.cursor(row_factory=dict_row)
+        _sql.use_loads(cur)
+        cur.execute(call.sql, params)
+        with reading(call):
+            return call.result(cur.fetchall() if cur.description else [])
+
+    def _primary_position(self) -> dict[str, Any]:
+        """The row of replicas.PRIMARY_POSITION: where the primary's WAL is now."""
         with translate_errors(self.where), self.pool.connection() as conn:
-            if call.procedure and not conn.autocommit:  # a caller's pool: no BEGIN before the CALL
-                return self._run_autocommit(conn, call, params)
-            cur = conn.cursor(row_factory=dict_row)
-            _sql.use_loads(cur)
-            cur.execute(call.sql, params)
-            with reading(call):
-                return call.result(cur.fetchall() if cur.description else [])
+            row = conn.cursor(row_factory=dict_row).execute(PRIMARY_POSITION).fetchone()
+            return cast(dict[str, Any], row)
+
+    def _run_on_replica(
+        self, replica: Replica, call: _sql.Call[R], params: dict[str, Any]
+    ) -> tuple[R] | None:
+        """``(result,)`` of ``call`` on the replica once it has caught up with this client's writes
+        (replicas.py); None when the primary must answer instead."""
+        assert self.read_pool is not None
+        try:
+            with translate_errors(replica.where), self.read_pool.connection() as conn:
+                plan = replica.catch_up(conn)
+                try:
+                    step = next(plan)
+                    while True:
+                        if isinstance(step, str):
+                            step = plan.send(conn.cursor(row_factory=dict_row).execute(step).fetchone())
+                        else:
+                            time.sleep(step)
+                            step = next(plan)
+                except StopIteration as caught_up:
+                    if not caught_up.value:
+                        return None
+                return (self._execute(conn, call, params),)
+        except EventStoreError as exc:
+            if not replica.failed(exc):
+                raise
+            return None
 
     @staticmethod
     def _run_autocommit(conn: psycopg.Connection[Any], call: _sql.Call[R], params: dict[str, Any]) -> R:

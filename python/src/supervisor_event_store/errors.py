@@ -72,6 +72,13 @@ class ShardUnavailableError(EventStoreError):
     unreachable; the message names it. Calls for instances on other shards keep working."""
 
 
+class ReplicaUnavailableError(EventStoreError):
+    """A read for the replica (``read_dsn``) that it cannot answer correctly: it is unreachable,
+    cancelled the read, or has not replayed this client's writes within ``replica_timeout``; raised
+    instead of reading on the primary when the client has ``fallback_to_primary=False`` (no
+    SQLSTATE: raised by the client). Never stale data instead."""
+
+
 class UnreadableDataError(EventStoreError):
     """Stored JSON this client cannot turn into Python values (no SQLSTATE: raised by the client).
 

@@ -1,5 +1,5 @@
-"""``python -m supervisor_event_store.mcp [--http] [--host H] [--port P] [--dsn URL]``: the same as
-``event-store mcp``."""
+"""``python -m supervisor_event_store.mcp [--http] [--host H] [--port P] [--dsn URL] [--read-dsn URL]``:
+the same as ``event-store mcp``."""
 
 import sys
 

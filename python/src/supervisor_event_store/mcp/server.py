@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
@@ -22,6 +22,7 @@ from psycopg_pool import AsyncConnectionPool
 from ..aio import AsyncEventStore
 from ..cluster import resolve_dsn
 from ..errors import EventStoreError, InstanceNotFoundForEventError, translate_errors
+from ..replicas import DEFAULT_REPLICA_TIMEOUT
 from . import feed as _feed  # noqa: F401  (then the change-feed tools, listed after them)
 from .event_types import TYPES_FALLBACK, load_event_types
 from .registry import TOOLS, ServerState, ToolContext, store_of, tool_error_text
@@ -50,7 +51,7 @@ def add_tools(server: MCPServer[ServerState], *, event_types: str) -> None:
         server.add_tool(tool.fn, name=tool.name, description=description, annotations=tool.annotations)
 
 
-def make_pool(dsn: str, *, timeout: float = 5.0) -> AsyncConnectionPool:
+def make_pool(dsn: str, *, timeout: float = 5.0, name: str = "event-store-mcp") -> AsyncConnectionPool:
     """The server's pool: short waits, connections checked on checkout, reconnects when the DB returns."""
     return AsyncConnectionPool(
         dsn,
@@ -61,21 +62,32 @@ def make_pool(dsn: str, *, timeout: float = 5.0) -> AsyncConnectionPool:
         reconnect_timeout=timeout * 2,
         check=AsyncConnectionPool.check_connection,
         kwargs={"autocommit": True, "connect_timeout": max(1, round(timeout))},
-        name="event-store-mcp",
+        name=name,
     )
 
 
-def create_server(dsn: str | None = None, *, timeout: float = 5.0) -> MCPServer[ServerState]:
+def create_server(
+    dsn: str | None = None, *, read_dsn: str | None = None, timeout: float = 5.0
+) -> MCPServer[ServerState]:
     """The MCP server over ``dsn`` (default: DATABASE_URL, PG*, else the project-local cluster).
 
+    ``read_dsn``: a hot standby of it for the read tools (``AsyncEventStore``'s ``read_dsn``:
+    read-your-writes across the server's calls, the primary when the standby lags or is down).
     ``timeout``: seconds a tool call waits for a connection before it reports the database down.
     """
     conninfo = resolve_dsn() if dsn is None else dsn
 
     @asynccontextmanager
     async def lifespan(server: MCPServer[ServerState]) -> AsyncIterator[ServerState]:
-        async with make_pool(conninfo, timeout=timeout) as pool:
-            store = AsyncEventStore(pool=pool)
+        async with AsyncExitStack() as stack:
+            pool = await stack.enter_async_context(make_pool(conninfo, timeout=timeout))
+            read_pool = None
+            if read_dsn is not None:
+                # Its timeout is the client's replica_timeout: then the primary answers.
+                read_pool = await stack.enter_async_context(
+                    make_pool(read_dsn, timeout=DEFAULT_REPLICA_TIMEOUT, name="event-store-mcp-replica")
+                )
+            store = AsyncEventStore(pool=pool, read_pool=read_pool)
             add_tools(server, event_types=await load_event_types(store, wait=timeout))
             yield ServerState(store)
 
@@ -104,9 +116,9 @@ def create_server(dsn: str | None = None, *, timeout: float = 5.0) -> MCPServer[
     return server
 
 
-def serve(dsn: str | None, *, http: bool, host: str, port: int) -> None:
+def serve(dsn: str | None, *, read_dsn: str | None = None, http: bool, host: str, port: int) -> None:
     """Serve over stdio (or streamable HTTP on ``host:port``) until the client goes away or Ctrl-C."""
-    server = create_server(dsn)
+    server = create_server(dsn, read_dsn=read_dsn)
     with suppress(KeyboardInterrupt):
         if http:
             server.run("streamable-http", host=host, port=port)
