@@ -2356,7 +2356,7 @@ $$;
 
 COMMENT ON FUNCTION event_store.project_fleet(p_limit integer) IS 'Admin (the projector): apply the next p_limit (1-100000, default 1000) events of the change feed to the fleet projection (fleet_index, fleet_type_counts) and move its watermark; returns how many. 0 when nothing is new or another projector is at work. Errors: ES006 invalid limit.';
 
-CREATE FUNCTION event_store.project_snapshots(p_every integer DEFAULT 500, p_limit integer DEFAULT 10) RETURNS integer
+CREATE FUNCTION event_store.project_snapshots(p_every integer DEFAULT 200, p_limit integer DEFAULT 10) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'event_store', 'pg_temp'
     AS $$
@@ -2370,7 +2370,7 @@ DECLARE
 BEGIN
     IF p_every IS NULL OR p_every NOT BETWEEN 1 AND 1000000 THEN
         RAISE EXCEPTION 'invalid every %: must be between 1 and 1000000', coalesce(p_every::text, 'NULL')
-            USING ERRCODE = 'ES006', HINT = 'The default, 500, keeps every replay under a few milliseconds.';
+            USING ERRCODE = 'ES006', HINT = 'The default, 200, keeps every replay within a few milliseconds.';
     END IF;
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 10000 THEN
         RAISE EXCEPTION 'invalid limit %: must be between 1 and 10000', coalesce(p_limit::text, 'NULL')
@@ -2390,6 +2390,13 @@ BEGIN
             v_stored := event_store._store_snapshot(v_id, v_replay.acc, v_replay.last_event_id);
             IF v_stored.snapshot_id IS NOT NULL THEN
                 v_n := v_n + 1;
+                DELETE FROM event_store.snapshots s
+                 WHERE s.instance_id = v_id AND s.fold_version = v_version
+                   AND s.sequence_num < v_stored.sequence_num
+                   AND EXISTS (SELECT FROM event_store.snapshots o
+                                WHERE o.instance_id = v_id AND o.fold_version = v_version
+                                  AND (o.sequence_num - 1) / 10000 = (s.sequence_num - 1) / 10000
+                                  AND o.sequence_num < s.sequence_num);
             END IF;
         END IF;
     END LOOP;
@@ -2397,7 +2404,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION event_store.project_snapshots(p_every integer, p_limit integer) IS 'Admin (the projector): store snapshots for up to p_limit (default 10) instances whose head is p_every (default 500) or more events past their newest snapshot, at most 20,000 events further each; returns how many. Keeps replay_events short for any history. Errors: ES006 invalid argument.';
+COMMENT ON FUNCTION event_store.project_snapshots(p_every integer, p_limit integer) IS 'Admin (the projector): store snapshots for up to p_limit (default 10) instances whose head is p_every (default 200) or more events past their newest snapshot, at most 20,000 events further each; returns how many. Keeps replay_events short for any history. Each instance keeps its newest snapshot and the first of each 10,000 sequence numbers. Errors: ES006 invalid argument.';
 
 CREATE FUNCTION event_store.query_events(p_instance_id text DEFAULT NULL::text, p_event_types text[] DEFAULT NULL::text[], p_start_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_end_date timestamp with time zone DEFAULT NULL::timestamp with time zone, p_keyword text DEFAULT NULL::text, p_limit integer DEFAULT 100, p_offset integer DEFAULT 0, p_after_sequence bigint DEFAULT NULL::bigint, p_exact_count boolean DEFAULT false) RETURNS TABLE(event_id uuid, instance_id text, event_type text, sequence_num bigint, "timestamp" timestamp with time zone, event_data jsonb, metadata jsonb, created_at timestamp with time zone, updated_at timestamp with time zone, global_position bigint, transaction_id xid8, total_count bigint, has_more boolean, total_exact boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
