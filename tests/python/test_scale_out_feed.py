@@ -31,7 +31,7 @@ from supervisor_event_store import (
     SubscriptionNotFoundError,
     cluster,
 )
-from supervisor_event_store.subscriptions import FeedEvent
+from supervisor_event_store.subscriptions import Backoff, FeedEvent
 
 Key = tuple[str, int]  # (instance_id, sequence_num)
 
@@ -368,6 +368,22 @@ def test_a_shard_stopped_mid_run_fails_fast_and_nothing_is_skipped(topology: Any
         follower_events, cursor = read_to_the_end(store, "beginning", 1000, instance_ids=fault)
         batch = store.poll_subscription("fault-sub", limit=1000)
         assert {shard_of(proxy, e.instance_id) for e in batch} == {0, 1}
+        # A follower rides through the outage: it waits out ES010 as it waits out a lost
+        # connection, and delivers what comes after, exactly once, in order.
+        riding: list[FeedEvent] = []
+        stop_riding = threading.Event()
+        rider_store = EventStore(proxy, max_size=1)
+        rider_store.open()
+
+        follower = rider_store.follow(cursor, instance_ids=fault, backoff=Backoff(initial=0.05, maximum=0.5),
+                                      stop=stop_riding)
+
+        def ride() -> None:
+            for page in follower:
+                riding.extend(page)
+
+        rider = threading.Thread(target=ride, daemon=True)
+        rider.start()
         down.stop()
         try:
             # The session's connection to the shard was ended by the shutdown: the first call says
@@ -414,3 +430,10 @@ def test_a_shard_stopped_mid_run_fails_fast_and_nothing_is_skipped(topology: Any
         assert_exactly_once_in_order(keys(batch + consume(store, "fault-sub", 5)), expected)
         rest, _ = read_to_the_end(store, cursor, 4, instance_ids=fault)
         assert_exactly_once_in_order(keys(follower_events + rest), expected)
+    deadline = time.monotonic() + 30
+    while len(riding) < len(rest) and time.monotonic() < deadline and rider.is_alive():
+        time.sleep(0.1)
+    stop_riding.set()
+    rider.join(timeout=10)
+    rider_store.close()
+    assert_exactly_once_in_order(keys(follower_events + riding), expected)

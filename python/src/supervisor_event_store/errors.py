@@ -171,6 +171,12 @@ def is_transient(exc: BaseException) -> bool:
     return sqlstate is None or sqlstate.startswith("08") or sqlstate in _TRANSIENT_SQLSTATES
 
 
+def is_outage(exc: BaseException) -> bool:
+    """``is_transient``, or through the proxy a shard that is down (ES010): what a long-running
+    follower or subscriber waits out and tries again, where a single call fails fast."""
+    return is_transient(exc) or (isinstance(exc, EventStoreError) and exc.sqlstate == "ES010")
+
+
 @contextmanager
 def translate_errors(where: str) -> Iterator[None]:
     """Raise our exceptions (``from`` the original) for psycopg errors and pool timeouts."""

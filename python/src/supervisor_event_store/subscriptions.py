@@ -49,7 +49,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from . import _sql, models
-from .errors import EventStoreError, InvalidArgumentError, is_transient, translate_errors
+from .errors import EventStoreError, InvalidArgumentError, is_outage, is_transient, translate_errors
 from .models import Event
 
 if TYPE_CHECKING:
@@ -254,8 +254,9 @@ class Backoff:
 
 
 def _retry_or_raise(exc: EventStoreError, what: str) -> None:
-    """Let a lost connection or an unavailable server pass (the caller waits and tries again)."""
-    if not is_transient(exc):
+    """Let a lost connection, an unavailable server or (through the proxy) a shard that is down
+    pass: the caller waits and tries again."""
+    if not is_outage(exc):
         raise exc
     log.warning("%s: %s; retrying", what, exc)
 
