@@ -30,7 +30,9 @@ BEGIN
                   ORDER BY 3 DESC, 1;
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
-    PERFORM event_store._reraise(SQLSTATE, SQLERRM, v_detail, v_hint, event_store._partition(p_instance_id));
+    -- no instance: a call to all shards (NULL), not the partition of a NULL id
+    PERFORM event_store._reraise(SQLSTATE, SQLERRM, v_detail, v_hint,
+                                 CASE WHEN p_instance_id IS NOT NULL THEN event_store._partition(p_instance_id) END);
 END
 $$;
 

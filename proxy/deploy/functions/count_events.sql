@@ -32,7 +32,9 @@ BEGIN
                                                    p_keyword, p_after_sequence) AS r (n));
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
-    PERFORM event_store._reraise(SQLSTATE, SQLERRM, v_detail, v_hint, event_store._partition(p_instance_id));
+    -- no instance: a call to all shards (NULL), not the partition of a NULL id
+    PERFORM event_store._reraise(SQLSTATE, SQLERRM, v_detail, v_hint,
+                                 CASE WHEN p_instance_id IS NOT NULL THEN event_store._partition(p_instance_id) END);
 END
 $$;
 
