@@ -82,12 +82,98 @@ def template_db() -> Iterator[str]:
         drop_database(name)
 
 
+@contextmanager
+def fresh_database(template: str) -> Iterator[str]:
+    """A copy of ``template`` on the server, dropped afterwards: its DSN."""
+    name = f"es_py_{PID}_{next(_numbers)}"
+    try:
+        yield create_database(name, template)
+    finally:
+        drop_database(name)
+
+
 @pytest.fixture
 def dsn(template_db: str) -> Iterator[str]:
     """A fresh deployed database for this test."""
+    with fresh_database(template_db) as created:
+        yield created
+
+
+# --- the scale-out topology (issue 13): started once per session, shared --------------------------
+
+TOPOLOGY_TEMPLATE = "es_template"  # on each server of the topology: its deployed database, for copies
+Topology = tuple[cluster.Topology, dict[str, Any]]
+
+
+@pytest.fixture(scope="session")
+def topology() -> Iterator[Topology]:
+    """Two shard servers, a PL/Proxy proxy and a streaming standby of shard 0 (cluster.Topology:
+    what `event-store db up --shards 2 --replica` runs), started once for the whole session in a
+    temporary folder and removed at its end: (the Topology, its DSNs). A test that stops or pauses
+    a member restores it before it ends. Each shard and the proxy also get ``TOPOLOGY_TEMPLATE``, a
+    copy of their deployed database made before anything connects to it (``topology_database``)."""
+    folder = Path(tempfile.mkdtemp(prefix="es-topology-"))
+    # Deployed without `sqitch --verify` (make test-sqitch verifies the plans): SQITCH_CONFIG
+    # points Sqitch at the project settings without verify, a third less set-up here.
+    settings = folder / "sqitch.conf"
+    settings.write_text("[core]\n\tengine = pg\n\tplan_file = sqitch.plan\n\ttop_dir = .\n")
+    topo = cluster.Topology(folder / "topology")
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("SQITCH_CONFIG", str(settings))
+            dsns = topo.up(2, replica=True)
+        for member in [*topo.shards(), topo.proxy]:
+            with psycopg.connect(member.dsn("postgres"), autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(TOPOLOGY_TEMPLATE), sql.Identifier(cluster.DEFAULT_DB)
+                    )
+                )
+        yield topo, dsns
+    finally:
+        for member in topo.members():
+            member.remove()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def topology_database(topology: Topology) -> str:
+    """A fresh proxy database over fresh shard databases of the same name (copies of
+    TOPOLOGY_TEMPLATE, configured with configure_shards): the proxy's DSN. Never dropped (a drop
+    forces a checkpoint, 0.3 s each): the topology's folder goes at the end of the session."""
+    topo, _ = topology
     name = f"es_py_{PID}_{next(_numbers)}"
-    yield create_database(name, template_db)
-    drop_database(name)
+    create = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+        sql.Identifier(name), sql.Identifier(TOPOLOGY_TEMPLATE)
+    )
+    conninfos = []
+    for member in [*topo.shards(), topo.proxy]:
+        with psycopg.connect(member.dsn("postgres"), autocommit=True) as conn:
+            conn.execute(create)
+        conninfos.append(f"host=127.0.0.1 port={member.port()} dbname={name} user=postgres connect_timeout=2")
+    with psycopg.connect(topo.proxy.dsn(name), autocommit=True) as conn:
+        conn.execute("SELECT event_store.configure_shards(%s)", (conninfos[:-1],))
+    return topo.proxy.dsn(name)
+
+
+@pytest.fixture
+def proxy_dsn(topology: Topology) -> str:
+    """A fresh proxy database over 2 fresh shard databases, for this test."""
+    return topology_database(topology)
+
+
+def storage_dsns(dsn: str) -> list[str]:
+    """Where the events of the database ``dsn`` are stored: the shards' databases when it is a
+    proxy (the connection strings of its partition map, shard 0 first: the shard of partition 0,
+    then of the next partition on another shard...), else ``dsn`` itself."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT srvoptions FROM pg_foreign_server WHERE srvname = 'event_store_shards'"
+        ).fetchone()
+    if row is None:
+        return [dsn]
+    options = dict(option.split("=", 1) for option in row[0])
+    partitions = sorted((int(key[1:]), value) for key, value in options.items() if re.fullmatch(r"p\d+", key))
+    return list(dict.fromkeys(value for _, value in partitions))
 
 
 BIG = "big-PS-1"  # the instance of ``big_dsn``
@@ -149,15 +235,15 @@ class Blocking:
 
 
 @contextmanager
-def open_store(kind: str, dsn: str) -> Iterator[EventStore]:
+def open_store(kind: str, dsn: str, **options: Any) -> Iterator[EventStore]:
     """An open EventStore (``kind`` "sync"), or an open AsyncEventStore behind the same (blocking)
-    interface ("async")."""
+    interface ("async"); ``options`` go to the constructor."""
     if kind == "sync":
-        with EventStore(dsn) as sync_store:
+        with EventStore(dsn, **options) as sync_store:
             yield sync_store
         return
     with asyncio.Runner() as runner:
-        async_store = AsyncEventStore(dsn)
+        async_store = AsyncEventStore(dsn, **options)
         runner.run(async_store.open())
         try:
             yield cast(EventStore, Blocking(async_store, runner))

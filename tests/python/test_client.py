@@ -1,4 +1,5 @@
-"""Every client method, run once through EventStore and once through AsyncEventStore (``store``)."""
+"""Every client method, run once through EventStore and once through AsyncEventStore (``store``),
+each on one server and through the PL/Proxy proxy over 2 shards (``dsn``, issue 13)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 import textwrap
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,7 +20,7 @@ import pytest
 from psycopg.conninfo import make_conninfo
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
-from conftest import BIG, Sequences, wait_for_the_feed_horizon
+from conftest import BIG, Sequences, fresh_database, storage_dsns, wait_for_the_feed_horizon
 from supervisor_event_store import (
     AsyncEventStore,
     EmitResult,
@@ -49,6 +51,50 @@ SESSION: list[dict[str, Any]] = [
 
 def emit_session(store: EventStore, instance_id: str) -> list[EmitResult]:
     return store.emit_events(instance_id, SESSION)
+
+
+@pytest.fixture(params=["server", "proxy"])
+def dsn(request: pytest.FixtureRequest, template_db: str) -> Iterator[str]:
+    """A fresh database: on one server, or a proxy database over 2 fresh shard databases (the
+    session's topology, conftest.topology). Tests marked ``single_server`` skip the proxy, with
+    the reason."""
+    if request.param == "proxy":
+        marker = request.node.get_closest_marker("single_server")
+        if marker:
+            pytest.skip(f"single server only: {marker.args[0]}")
+        yield request.getfixturevalue("proxy_dsn")
+        return
+    with fresh_database(template_db) as created:
+        yield created
+
+
+@pytest.fixture
+def stored(dsn: str) -> Callable[..., list[tuple[Any, ...]]]:
+    """Run a query on every database that stores ``dsn``'s events (the shards, through a proxy)
+    and return all their rows: a check behind the client."""
+
+    def query(statement: str, *params: Any) -> list[tuple[Any, ...]]:
+        found: list[tuple[Any, ...]] = []
+        for where in storage_dsns(dsn):
+            with psycopg.connect(where, autocommit=True) as conn:
+                found += conn.execute(statement, params).fetchall()
+        return found
+
+    return query
+
+
+@pytest.fixture
+def sequences(stored: Callable[..., list[tuple[Any, ...]]]) -> Sequences:
+    """The stored sequence numbers of an instance, in order (wherever they are stored)."""
+
+    def read(instance_id: str) -> list[int]:
+        rows = stored("SELECT sequence_num FROM event_store.events WHERE instance_id = %s", instance_id)
+        return sorted(row[0] for row in rows)
+
+    return read
+
+
+PROJECTOR_IS_PER_SHARD = "the projector is each shard's own maintenance, not a proxy function"
 
 
 def test_sync_and_async_clients_have_the_same_methods() -> None:
@@ -225,13 +271,11 @@ def test_emit_events_appends_a_batch_with_consecutive_sequences(store: EventStor
 
 
 def test_heartbeat_takes_a_float_context_percent(
-    store: EventStore, instance: str, raw: psycopg.Connection[Any]
+    store: EventStore, instance: str, stored: Callable[..., list[tuple[Any, ...]]]
 ) -> None:
     result = store.heartbeat(instance, 42.5)
     assert result.sequence_num == 2
-    query = "SELECT event_data FROM event_store.events WHERE event_id = %s"
-    data = raw.execute(query, (result.event_id,)).fetchone()
-    assert data is not None
+    [data] = stored("SELECT event_data FROM event_store.events WHERE event_id = %s", result.event_id)
     assert data[0]["context_percent"] == 42.5
     assert store.heartbeat(instance).sequence_num == 3
 
@@ -442,6 +486,7 @@ def _projected(raw: psycopg.Connection[Any]) -> int:
     return int(row[0])
 
 
+@pytest.mark.single_server(PROJECTOR_IS_PER_SHARD)
 def test_project_fleet_and_run_projector(
     store: EventStore, instance: str, raw: psycopg.Connection[Any]
 ) -> None:
@@ -470,6 +515,7 @@ def test_project_fleet_and_run_projector(
         store.run_projector(seconds=0)
 
 
+@pytest.mark.single_server(PROJECTOR_IS_PER_SHARD)
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_run_projector_on_a_callers_pool_that_is_not_autocommit(
     kind: str, dsn: str, raw: psycopg.Connection[Any]
@@ -498,6 +544,7 @@ def test_run_projector_on_a_callers_pool_that_is_not_autocommit(
     assert _projected(raw) == 1
 
 
+@pytest.mark.single_server(PROJECTOR_IS_PER_SHARD)
 @pytest.mark.parametrize("role", ["event_store_writer", "event_store_reader"])
 def test_only_the_admin_runs_the_projector(dsn: str, raw: psycopg.Connection[Any], role: str) -> None:
     login = f"es_login_{role.removeprefix('event_store_')}"

@@ -5,32 +5,19 @@ that is down fails fast with ES010 naming it while the other shard's instances k
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
-from supervisor_event_store import EventStore, InvalidEventError, ShardUnavailableError, cluster
+from supervisor_event_store import EventStore, InvalidEventError, ShardUnavailableError
 
 INSTANCES = [f"shard-PS-{n:02d}" for n in range(12)]
 
 
-@pytest.fixture(scope="module")
-def topology() -> Iterator[tuple[cluster.Topology, dict[str, Any]]]:
-    folder = Path(tempfile.mkdtemp(prefix="es-topology-"))
-    topo = cluster.Topology(folder / "topology")
-    try:
-        dsns = topo.up(2, replica=True)
-        yield topo, dsns
-    finally:
-        for member in topo.members():
-            member.remove()
-        shutil.rmtree(folder, ignore_errors=True)
+# ``topology``: conftest's, started once per session and shared with test_client.py's proxy runs
+# and test_replicas.py.
 
 
 def rows(dsn: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
