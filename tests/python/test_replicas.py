@@ -26,7 +26,8 @@ from mcp.types import CallToolResult
 from psycopg import sql
 
 from conftest import PID, TOPOLOGY_TEMPLATE, Topology, open_store, rows, text_of, wait_for_the_feed_horizon
-from supervisor_event_store import EventStore, InvalidArgumentError, ReplicaUnavailableError, replicas
+from supervisor_event_store import EventStore, InvalidArgumentError, ReplicaUnavailableError, _sql, replicas
+from supervisor_event_store import subscriptions as feed
 from supervisor_event_store.cluster import describe_dsn
 from supervisor_event_store.mcp.server import create_server
 
@@ -94,6 +95,14 @@ def replay_paused(standby: str) -> Iterator[Callable[[], None]]:
 
 def count(dsn: str, instance_id: str) -> int:
     return int(rows(dsn, "SELECT count(*) FROM event_store.events WHERE instance_id = %s", instance_id)[0][0])
+
+
+def test_replica_reads_are_calls_of_the_clients_and_positions_compare_as_numbers() -> None:
+    calls = {call.name for module in (_sql, feed) for call in vars(module).values()
+             if isinstance(call, _sql.Call)}
+    assert calls >= replicas.REPLICA_READS  # a renamed call would silently stop going to the replica
+    assert replicas.lsn("16/B374D848") == 0x16_B374D848
+    assert replicas.lsn("0/9") < replicas.lsn("0/10") < replicas.lsn("1/0")
 
 
 # --- every read function on the standby --------------------------------------------------------

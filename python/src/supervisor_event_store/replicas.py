@@ -19,7 +19,8 @@ the position skips the check.
 Bounded: when the replica has not replayed the writes within ``replica_timeout`` seconds, or
 cannot be reached within them (its pool gives no connection, the connection breaks), or cancels
 the read for a conflict with recovery, the read goes to the primary (``fallback_to_primary=True``,
-the default) or raises ``ReplicaUnavailableError``. After the replica was unreachable, reads go
+the default) or raises ``ReplicaUnavailableError`` (a caller's ``read_pool`` waits for a
+connection as long as its own ``timeout`` says). After the replica was unreachable, reads go
 to the primary for ``REPLICA_RETRY_AFTER`` seconds before it is tried again. A read never
 returns data older than this client's own writes.
 
