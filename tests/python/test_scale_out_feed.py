@@ -10,19 +10,17 @@ is skipped once it is back (an ack cut short by the failure is finished by calli
 from __future__ import annotations
 
 import random
-import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
+from conftest import Topology, topology_database
 from supervisor_event_store import (
     EventStore,
     InvalidArgumentError,
@@ -37,23 +35,14 @@ Key = tuple[str, int]  # (instance_id, sequence_num)
 
 
 @pytest.fixture(scope="module")
-def topology() -> Iterator[tuple[cluster.Topology, dict[str, Any]]]:
-    """As test_scale_out's, without the standby, and deployed without `sqitch --verify` (that file
-    deploys with it): SQITCH_CONFIG points Sqitch at a copy of the (identical) project settings
-    without verify, which saves a third of the set-up on this machine."""
-    folder = Path(tempfile.mkdtemp(prefix="es-feed-topology-"))
-    settings = folder / "sqitch.conf"
-    settings.write_text("[core]\n\tengine = pg\n\tplan_file = sqitch.plan\n\ttop_dir = .\n")
-    topo = cluster.Topology(folder / "topology")
-    try:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv("SQITCH_CONFIG", str(settings))
-            dsns = topo.up(2)
-        yield topo, dsns
-    finally:
-        for member in topo.members():
-            member.remove()
-        shutil.rmtree(folder, ignore_errors=True)
+def feed_topology(topology: Topology) -> tuple[cluster.Topology, dict[str, Any]]:
+    """The session's topology (conftest: 2 shards, the proxy, a standby) with a proxy database and
+    shard databases of their own for this file (copies of the deployed template): (the Topology,
+    {"proxy": DSN, "shards": [DSN, DSN]})."""
+    topo, _ = topology
+    proxy = topology_database(topology)
+    name = psycopg.conninfo.conninfo_to_dict(proxy)["dbname"]
+    return topo, {"proxy": proxy, "shards": [shard.dsn(str(name)) for shard in topo.shards()]}
 
 
 def rows(dsn: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -115,8 +104,8 @@ def consume(store: EventStore, name: str, limit: int, member: int = 0) -> list[F
 READ = [f"read-PS-{n:02d}" for n in range(10)]
 
 
-def test_read_all_through_the_proxy_returns_every_event_once_in_instance_order(topology: Any) -> None:
-    _, dsns = topology
+def test_read_all_through_the_proxy_returns_every_event_once_in_instance_order(feed_topology: Any) -> None:
+    _, dsns = feed_topology
     proxy = dsns["proxy"]
     assert {shard_of(proxy, i) for i in READ} == {0, 1}
     with EventStore(proxy) as store:
@@ -162,8 +151,8 @@ def test_read_all_through_the_proxy_returns_every_event_once_in_instance_order(t
         assert "poll_subscription" in refused(polled[0].cursor)
 
 
-def test_wait_for_events_wakes_up_on_either_shard(topology: Any) -> None:
-    _, dsns = topology
+def test_wait_for_events_wakes_up_on_either_shard(feed_topology: Any) -> None:
+    _, dsns = feed_topology
     proxy = dsns["proxy"]
     wake = ["wake-PS-01", "wake-PS-02", "wake-PS-03", "wake-PS-04"]
     with EventStore(proxy) as store:
@@ -191,8 +180,8 @@ def test_wait_for_events_wakes_up_on_either_shard(topology: Any) -> None:
             cursor = page.cursor
 
 
-def test_a_subscription_through_the_proxy(topology: Any) -> None:
-    _, dsns = topology
+def test_a_subscription_through_the_proxy(feed_topology: Any) -> None:
+    _, dsns = feed_topology
     proxy = dsns["proxy"]
     subs = [f"subs-PS-{n:02d}" for n in range(10)]
     with EventStore(proxy) as store:
@@ -320,12 +309,12 @@ def _subscriber(proxy: str, written: threading.Event) -> list[Key]:
         return _until_drained(written, step)
 
 
-def test_never_skip_never_repeat_under_concurrent_writers_through_the_proxy(topology: Any) -> None:
+def test_never_skip_never_repeat_under_concurrent_writers_through_the_proxy(feed_topology: Any) -> None:
     """The never-skip test of the change feed (test_feed.py), through the proxy: writers through the
     proxy and straight to each shard (late commits, rollbacks) while a read_all follower, a
     wait_for_events follower and a subscriber read through the proxy; each sees every committed
     event of these instances exactly once, each instance in sequence order."""
-    _, dsns = topology
+    _, dsns = feed_topology
     proxy = dsns["proxy"]
     with EventStore(proxy) as store:
         register(store, RACE, 1)
@@ -356,8 +345,8 @@ def test_never_skip_never_repeat_under_concurrent_writers_through_the_proxy(topo
 FAULT = [f"fault-PS-{n:02d}" for n in range(8)]
 
 
-def test_a_shard_stopped_mid_run_fails_fast_and_nothing_is_skipped(topology: Any) -> None:
-    topo, dsns = topology
+def test_a_shard_stopped_mid_run_fails_fast_and_nothing_is_skipped(feed_topology: Any) -> None:
+    topo, dsns = feed_topology
     proxy = dsns["proxy"]
     fault = FAULT
     down = topo.shards()[1]
