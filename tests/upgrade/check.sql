@@ -8,18 +8,18 @@ DECLARE
 BEGIN
     SELECT array_agg(sequence_num ORDER BY sequence_num) INTO v_seqs
       FROM event_store.events WHERE instance_id = 'upgrade-PS-1';
-    IF v_seqs IS DISTINCT FROM ARRAY(SELECT generate_series(1, 11)::bigint) THEN
+    IF v_seqs IS DISTINCT FROM ARRAY(SELECT generate_series(1, 13)::bigint) THEN
         RAISE EXCEPTION 'upgrade lost or renumbered events: %', v_seqs;
     END IF;
     SELECT sequence_num INTO v_next
       FROM event_store.emit_event('upgrade-PS-1', 'epic_started', '{"epic_id": "E-head"}');
-    IF v_next <> 12 THEN
-        RAISE EXCEPTION 'after the upgrade the next event got sequence_num %, expected 12', v_next;
+    IF v_next <> 14 THEN
+        RAISE EXCEPTION 'after the upgrade the next event got sequence_num %, expected 14', v_next;
     END IF;
     IF (SELECT final_state ->> 'last_epic' FROM event_store.replay_events('upgrade-PS-1')) <> 'E-head' THEN
         RAISE EXCEPTION 'replay after the upgrade does not see the new event';
     END IF;
-    RAISE NOTICE 'upgrade check: 11 events from the releases kept, the next one is 12';
+    RAISE NOTICE 'upgrade check: 13 events from the releases kept, the next one is 14';
 END
 $$;
 -- The change feed over upgraded data (feed_key backfilled): every event, each instance in order.
@@ -28,11 +28,17 @@ DECLARE
     v_feed   bigint[];
     v_count  bigint;
 BEGIN
-    SELECT array_agg(sequence_num ORDER BY n), count(*) INTO v_feed, v_count
-      FROM event_store.read_all(NULL, 10000) WITH ORDINALITY r(event_id, instance_id, event_type, sequence_num,
-                                                              ts, d, m, c, u, gp, x, cursor, n)
-     WHERE instance_id = 'upgrade-PS-1';
-    IF v_feed IS DISTINCT FROM ARRAY(SELECT generate_series(1, 12)::bigint) THEN
+    -- read_all returns what is below the server's transaction horizon: a transaction open in any
+    -- other database (a test run beside this one) holds the newest event back for a while.
+    FOR i IN 1 .. 300 LOOP
+        SELECT array_agg(sequence_num ORDER BY n), count(*) INTO v_feed, v_count
+          FROM event_store.read_all(NULL, 10000) WITH ORDINALITY r(event_id, instance_id, event_type, sequence_num,
+                                                                  ts, d, m, c, u, gp, x, cursor, n)
+         WHERE instance_id = 'upgrade-PS-1';
+        EXIT WHEN v_count >= 14;
+        PERFORM pg_sleep(0.1);
+    END LOOP;
+    IF v_feed IS DISTINCT FROM ARRAY(SELECT generate_series(1, 14)::bigint) THEN
         RAISE EXCEPTION 'read_all after the upgrade: upgrade-PS-1 came as %', v_feed;
     END IF;
     IF (SELECT count(*) FROM event_store.read_all(NULL, 10000)) <> (SELECT count(*) FROM event_store.events) THEN
