@@ -117,7 +117,7 @@ lint: venv
 	$(VENV)/bin/mypy --strict --config-file python/pyproject.toml python/src
 
 test-python: db
-	$(VENV)/bin/pytest -q tests/python
+	$(VENV)/bin/pytest -q -n auto --dist loadgroup tests/python
 
 bench: bench-write bench-read bench-python
 

@@ -35,6 +35,17 @@ TEMPLATE = f"es_py_{PID}_template"
 _numbers = itertools.count(1)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """For pytest-xdist (`make test` runs `-n auto --dist loadgroup`): a file's tests stay on one
+    worker (their module fixtures, private clusters among them, start once), and every test on
+    the scale-out topology shares one worker, so the topology (two shards, the proxy, a standby)
+    starts once. Without xdist the marks do nothing."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        group = "topology" if "topology" in fixtures else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def admin() -> psycopg.Connection[Any]:
     """An autocommit connection to the server's maintenance database."""
     return psycopg.connect(cluster.resolve_dsn("postgres"), autocommit=True)
