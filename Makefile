@@ -13,7 +13,7 @@ CLUSTER      := $(PYTHON) python/src/supervisor_event_store/cluster.py
 TEST_DB      ?= event_store_test
 DUMP_SCHEMA  := bash tests/dump_schema.sh
 
-.PHONY: help deps venv db db-stop db-status demo structure test test-sqitch test-pgtap test-python lint bench bench-write bench-read bench-python clean
+.PHONY: help deps venv db db-stop db-status demo structure test test-sqitch test-pgtap test-python lint bench bench-write bench-read bench-python bench-scale-out clean
 
 help:
 	@echo "make demo     - install what is missing, start the local cluster, deploy, run the demo"
@@ -119,7 +119,7 @@ lint: venv
 test-python: db
 	$(VENV)/bin/pytest -q -n auto --dist loadgroup tests/python
 
-bench: bench-write bench-read bench-python
+bench: bench-write bench-read bench-python bench-scale-out
 
 # emit_event against a bare INSERT, against the v0.3.0 write path and against message-db (one
 # interleaved run each); then the fleet projection under the write load and emit_events batches.
@@ -134,6 +134,11 @@ bench-read: db
 
 bench-python: db
 	$(PY) tests/bench/python_bench.py
+
+# Issue 13: the proxy's cost per emit (1 client) and 1 against 2 shards (16 clients), on a topology
+# of 2 shards + proxy the script starts in a temporary folder and removes (not the local cluster).
+bench-scale-out: deps venv
+	bash tests/bench/scale_out_bench.sh
 
 clean: db-stop
 	rm -rf .pgdata $(VENV)
