@@ -155,3 +155,43 @@ def test_the_proxy_has_the_shards_signatures_and_privileges(topology: Any) -> No
     for name in NOT_ON_THE_PROXY:
         shard.pop(name)
     assert proxy == shard
+
+
+def test_the_cli_and_the_mcp_server_work_unchanged_through_the_proxy(proxy_dsn: str) -> None:
+    """The same commands and tools against the proxy's DSN: writes land on the owning shards,
+    per-instance and fleet-wide reads answer as on one server."""
+    from mcp import Client
+
+    from supervisor_event_store.mcp.server import create_server
+    from test_cli import run, run_json
+
+    instances = ["cli-PS-a1", "cli-PS-b2", "cli-PS-c3", "cli-PS-d4"]
+    for instance in instances:
+        run(proxy_dsn, "register", instance, "PS", "proxied")
+        assert run_json(proxy_dsn, "emit", instance, "epic_started", '{"epic_id": "E-7"}')["sequence_num"] == 2
+    page = run_json(proxy_dsn, "query", "--keyword", "E-7")
+    assert (page["total_count"], sorted(e["instance_id"] for e in page["events"])) == (4, instances)
+    replay = run_json(proxy_dsn, "replay", instances[0])
+    assert replay["final_state"]["last_epic"] == "E-7"
+    stats = {row["event_type"]: row["event_count"] for row in run_json(proxy_dsn, "stats")}
+    assert stats == {"instance_registered": 4, "epic_started": 4}
+    shards = {partition(proxy_dsn, i) % 2 for i in instances}
+    assert shards == {0, 1}, "the four instances span both shards"
+
+    async def through_mcp() -> None:
+        async with Client(create_server(proxy_dsn, timeout=3), cache=None) as client:
+            emitted = await client.call_tool(
+                "emit_event", {"instance_id": instances[1], "event_type": "epic_completed",
+                               "event_data": {"epic_id": "E-7"}})
+            assert not emitted.is_error and emitted.structured_content
+            assert emitted.structured_content["sequence_num"] == 3
+            queried = await client.call_tool("query_events", {"filters": {"keyword": "E-7"}})
+            assert not queried.is_error and queried.structured_content
+            assert queried.structured_content["total_count"] == 5
+            replayed = await client.call_tool("replay_events", {"instance_id": instances[1]})
+            assert not replayed.is_error and replayed.structured_content
+            assert replayed.structured_content["final_state"]["epics"]["E-7"]["status"] == "completed"
+
+    import asyncio
+
+    asyncio.run(through_mcp())
