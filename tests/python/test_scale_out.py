@@ -168,7 +168,8 @@ def test_the_cli_and_the_mcp_server_work_unchanged_through_the_proxy(proxy_dsn: 
     instances = ["cli-PS-a1", "cli-PS-b2", "cli-PS-c3", "cli-PS-d4"]
     for instance in instances:
         run(proxy_dsn, "register", instance, "PS", "proxied")
-        assert run_json(proxy_dsn, "emit", instance, "epic_started", '{"epic_id": "E-7"}')["sequence_num"] == 2
+        emitted = run_json(proxy_dsn, "emit", instance, "epic_started", '{"epic_id": "E-7"}')
+        assert emitted["sequence_num"] == 2
     page = run_json(proxy_dsn, "query", "--keyword", "E-7")
     assert (page["total_count"], sorted(e["instance_id"] for e in page["events"])) == (4, instances)
     replay = run_json(proxy_dsn, "replay", instances[0])
@@ -183,13 +184,16 @@ def test_the_cli_and_the_mcp_server_work_unchanged_through_the_proxy(proxy_dsn: 
             emitted = await client.call_tool(
                 "emit_event", {"instance_id": instances[1], "event_type": "epic_completed",
                                "event_data": {"epic_id": "E-7"}})
-            assert not emitted.is_error and emitted.structured_content
+            assert not emitted.is_error
+            assert emitted.structured_content
             assert emitted.structured_content["sequence_num"] == 3
             queried = await client.call_tool("query_events", {"filters": {"keyword": "E-7"}})
-            assert not queried.is_error and queried.structured_content
+            assert not queried.is_error
+            assert queried.structured_content
             assert queried.structured_content["total_count"] == 5
             replayed = await client.call_tool("replay_events", {"instance_id": instances[1]})
-            assert not replayed.is_error and replayed.structured_content
+            assert not replayed.is_error
+            assert replayed.structured_content
             assert replayed.structured_content["final_state"]["epics"]["E-7"]["status"] == "completed"
 
     import asyncio
