@@ -108,6 +108,23 @@ async def test_tools_are_listed_with_descriptions_and_schemas(client: Client) ->
     ]
 
 
+async def test_an_argument_a_tool_does_not_take_is_an_error(client: Client) -> None:
+    """The SDK drops unknown arguments: a filter beside ``filters`` instead of inside it would
+    return every event, unfiltered. Every tool refuses them, and its schema says so."""
+    for tool in (await client.list_tools()).tools:
+        assert tool.input_schema.get("additionalProperties") is False, tool.name
+    await register(client)
+    await call(client, "emit_event", instance_id=ODIN, event_type="epic_started",
+               event_data={"epic_id": "E-1"})
+    text = await fail(client, "query_events", keyword="E-1")
+    assert "keyword" in text
+    assert "Extra inputs are not permitted" in text
+    text = await fail(client, "query_events", filters={"keyword": "E-1", "instance": ODIN})
+    assert "instance" in text
+    found = await call(client, "query_events", filters={"keyword": "E-1"})
+    assert found["total_count"] == 1
+
+
 async def test_emit_description_lists_the_event_types_from_the_database(client: Client, dsn: str) -> None:
     emit = next(t for t in (await client.list_tools()).tools if t.name == EMIT_TOOL)
     assert emit.description is not None

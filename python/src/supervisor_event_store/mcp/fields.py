@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 # The store's instance-id rule (event_store._check_instance_id), for the input schema.
 _InstanceIdText = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
@@ -45,7 +45,9 @@ EventTypeFilter = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class QueryFilters(BaseModel):
-    """Filters of query_events; all given filters must match (AND)."""
+    """Filters of query_events; all given filters must match (AND). Any other key is an error."""
+
+    model_config = ConfigDict(extra="forbid")
 
     event_type: (
         EventTypeFilter | Annotated[list[EventTypeFilter], Field(min_length=1, max_length=100)] | None

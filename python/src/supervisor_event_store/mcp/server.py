@@ -14,10 +14,13 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
+from typing import cast
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from psycopg_pool import AsyncConnectionPool
+from pydantic import ConfigDict
 
 from ..aio import AsyncEventStore
 from ..cluster import resolve_dsn
@@ -49,6 +52,23 @@ def add_tools(server: MCPServer[ServerState], *, event_types: str) -> None:
             server.remove_tool(tool.name)
         description = tool.description + event_types if tool.name == EMIT_TOOL else tool.description
         server.add_tool(tool.fn, name=tool.name, description=description, annotations=tool.annotations)
+        _refuse_unknown_arguments(server, tool.name)
+
+
+def _refuse_unknown_arguments(server: MCPServer[ServerState], name: str) -> None:
+    """An argument the tool does not take is an error, and the schema says so
+    (``additionalProperties: false``). The SDK drops unknown arguments silently: an agent that
+    passed ``keyword`` beside ``filters`` instead of inside it got every event, unfiltered. The
+    SDK reads a tool's argument model live (FuncMetadata), but offers no public accessor for a
+    registered tool, hence ``_tool_manager``."""
+    registered = server._tool_manager.get_tool(name)
+    if registered is None:  # registered just above
+        raise RuntimeError(f"tool {name} is not registered")
+    loose = registered.fn_metadata.arg_model
+    strict = cast(type[ArgModelBase], type(loose.__name__, (loose,), {
+        "model_config": ConfigDict(**loose.model_config, extra="forbid"), "__module__": loose.__module__}))
+    registered.fn_metadata.arg_model = strict
+    registered.parameters = strict.model_json_schema(by_alias=True)
 
 
 def make_pool(dsn: str, *, timeout: float = 5.0, name: str = "event-store-mcp") -> AsyncConnectionPool:
