@@ -117,7 +117,10 @@ lint: venv
 	$(VENV)/bin/mypy --strict --config-file python/pyproject.toml python/src
 
 test-python: db
-	$(VENV)/bin/pytest -q -n auto --dist loadgroup tests/python
+	@# one worker per core on the project's own cluster (conftest gives each worker but the first a
+	@# server of its own); one process against a server named by DATABASE_URL or PG*
+	@if [ -z "$${DATABASE_URL:-}" ] && ! env | grep -q '^PG'; then par="-n auto --dist loadgroup"; else par=""; fi; \
+	set -x; $(VENV)/bin/pytest -q $$par tests/python
 
 bench: bench-write bench-read bench-python bench-scale-out
 

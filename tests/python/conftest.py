@@ -35,6 +35,31 @@ TEMPLATE = f"es_py_{PID}_template"
 _numbers = itertools.count(1)
 
 
+_WORKER_SERVER: list[tuple[cluster.LocalCluster, Path]] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist every worker but the first gets a PostgreSQL server of its own (fsync off,
+    in a temp folder, removed at the end) through DATABASE_URL: the change feed's horizon is
+    server-wide, so a transaction held open by a test on one worker held back what the feed tests
+    of the other read on a shared server (they failed that way). `make test` runs xdist only on
+    the project's own cluster; with DATABASE_URL or PG* set it runs one process."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker in (None, "gw0") or cluster.uses_external_server():
+        return
+    folder = Path(tempfile.mkdtemp(prefix=f"es-pytest-{worker}-"))
+    server = cluster.LocalCluster(folder / "pgdata", port=free_port(), settings={"fsync": "off"})
+    server.start()
+    _WORKER_SERVER.append((server, folder))
+    os.environ["DATABASE_URL"] = server.dsn("postgres")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for server, folder in _WORKER_SERVER:
+        server.remove()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """For pytest-xdist (`make test` runs `-n auto --dist loadgroup`): a file's tests stay on one
     worker (their module fixtures, private clusters among them, start once), and every test on

@@ -61,10 +61,14 @@ def test_the_client_works_unchanged_through_the_proxy(topology: Any) -> None:
         state = store.replay_events(instance).final_state
         assert state["current_epic"]["epic_id"] == "E-9"
         assert state["last_sequence_num"] == 3
-        # fleet-wide calls: merged over both shards
+        # fleet-wide calls: merged over both shards (instances of this test's own on both: the
+        # module's tests may run in any order, under pytest-xdist too)
+        others = [f"proxy-PS-m{n}" for n in range(6)]
+        for other in others:
+            store.register_instance(other, "PS", "api")
+        assert {partition(dsns["proxy"], o) % 2 for o in others} == {0, 1}
         listed = {i.instance_id for i in store.list_instances()}
-        assert instance in listed
-        assert set(INSTANCES) <= listed
+        assert {instance, *others} <= listed
         direct = sum(int(rows(s, "SELECT count(*) FROM event_store.events")[0][0]) for s in dsns["shards"])
         assert store.query_events(limit=1).total_count == direct
         counts = {c.event_type: c.event_count for c in store.aggregate_events_by_type()}
