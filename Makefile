@@ -11,6 +11,8 @@ PY           := $(VENV)/bin/python
 # cluster even when the venv is broken); `$(CLUSTER) ACTION` is `event-store db ACTION`.
 CLUSTER      := $(PYTHON) python/src/supervisor_event_store/cluster.py
 TEST_DB      ?= event_store_test
+# e.g. PYTEST_ARGS='-n auto --dist loadgroup': pytest-xdist, one worker per core (README, Development)
+PYTEST_ARGS  ?=
 DUMP_SCHEMA  := bash tests/dump_schema.sh
 
 .PHONY: help deps venv db db-stop db-status demo structure test test-sqitch test-pgtap test-python lint bench bench-write bench-read bench-python bench-scale-out clean
@@ -117,10 +119,7 @@ lint: venv
 	$(VENV)/bin/mypy --strict --config-file python/pyproject.toml python/src
 
 test-python: db
-	@# one worker per core on the project's own cluster (conftest gives each worker but the first a
-	@# server of its own); one process against a server named by DATABASE_URL or PG*
-	@if [ -z "$${DATABASE_URL:-}" ] && ! env | grep -q '^PG'; then par="-n auto --dist loadgroup"; else par=""; fi; \
-	set -x; $(VENV)/bin/pytest -q $$par tests/python
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS) tests/python
 
 bench: bench-write bench-read bench-python bench-scale-out
 
