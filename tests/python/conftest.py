@@ -419,9 +419,15 @@ def private_cluster() -> Iterator[PrivateCluster]:
 
 
 def rows(dsn: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
-    """Read the database directly, to check what a tool says against what is stored."""
-    with psycopg.connect(dsn, autocommit=True) as conn:
+    """Read the database directly, to check what a tool says against what is stored (5 s to
+    connect at most: a stopped server fails the check instead of hanging it)."""
+    with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
         return conn.execute(query, params).fetchall()
+
+
+def partition(proxy: str, instance_id: str) -> int:
+    """The proxy's partition of an instance (0-15); on the 2-shard topology its shard is this % 2."""
+    return int(rows(proxy, "SELECT event_store._partition(%s)", instance_id)[0][0])
 
 
 def text_of(result: CallToolResult) -> str:

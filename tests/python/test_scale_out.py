@@ -8,9 +8,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import psycopg
 import pytest
 
+from conftest import partition, rows
 from supervisor_event_store import EventStore, InvalidEventError, ShardUnavailableError
 
 INSTANCES = [f"shard-PS-{n:02d}" for n in range(12)]
@@ -18,15 +18,6 @@ INSTANCES = [f"shard-PS-{n:02d}" for n in range(12)]
 
 # ``topology``: conftest's, started once per session and shared with test_client.py's proxy runs
 # and test_replicas.py.
-
-
-def rows(dsn: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
-    with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
-        return conn.execute(query, params).fetchall()
-
-
-def partition(proxy: str, instance_id: str) -> int:
-    return int(rows(proxy, "SELECT event_store._partition(%s)", instance_id)[0][0])
 
 
 def test_each_instance_lives_on_the_shard_its_partition_names(topology: Any) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from conftest import Topology, topology_database
+from conftest import Topology, partition, rows, topology_database
 from supervisor_event_store import (
     EventStore,
     InvalidArgumentError,
@@ -45,13 +45,8 @@ def feed_topology(topology: Topology) -> tuple[cluster.Topology, dict[str, Any]]
     return topo, {"proxy": proxy, "shards": [shard.dsn(str(name)) for shard in topo.shards()]}
 
 
-def rows(dsn: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
-    with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
-        return conn.execute(query, params).fetchall()
-
-
 def shard_of(proxy: str, instance_id: str) -> int:
-    return int(rows(proxy, "SELECT event_store._partition(%s)", instance_id)[0][0]) % 2
+    return partition(proxy, instance_id) % 2
 
 
 def committed(dsns: dict[str, Any], instances: list[str]) -> list[Key]:

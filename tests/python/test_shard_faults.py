@@ -16,7 +16,7 @@ from uuid import UUID
 
 import pytest
 
-from conftest import Topology, rows, storage_dsns, topology_database
+from conftest import Topology, partition, rows, storage_dsns, topology_database
 from supervisor_event_store import EventStore, ShardUnavailableError
 
 STEP = {"event_type": "test_passed", "event_data": {"test_suite": "unit"}}
@@ -50,14 +50,12 @@ def test_a_shard_stopped_mid_run(topology: Topology) -> None:
     down = topo.shards()[1]
     where = f"127.0.0.1:{down.port()}"
 
-    def partition(instance_id: str) -> int:
-        return int(rows(proxy, "SELECT event_store._partition(%s)", instance_id)[0][0])
 
     candidates = [f"fault-PS-{n:02d}" for n in range(16)]
-    on_down = [i for i in candidates if partition(i) % 2 == 1][:2]
-    on_up = [i for i in candidates if partition(i) % 2 == 0][:2]
+    on_down = [i for i in candidates if partition(proxy, i) % 2 == 1][:2]
+    on_up = [i for i in candidates if partition(proxy, i) % 2 == 0][:2]
     lost, kept = on_down[0], on_up[0]  # the instances the checks call; the others have writers
-    on_lost = f"partition {partition(lost)}"
+    on_lost = f"partition {partition(proxy, lost)}"
 
     with EventStore(proxy) as store:
         for instance in on_down + on_up:
@@ -144,7 +142,7 @@ def test_a_shard_stopped_mid_run(topology: Topology) -> None:
         assert down_writer.errors, "the writer on the stopped shard ran into the outage"
         assert all(isinstance(e, ShardUnavailableError) for e in down_writer.errors), down_writer.errors
         for writer in writers:
-            stored = rows(shards[partition(writer.instance_id) % 2],
+            stored = rows(shards[partition(proxy, writer.instance_id) % 2],
                           "SELECT event_id, sequence_num FROM event_store.events WHERE instance_id = %s"
                           " ORDER BY sequence_num", writer.instance_id)
             # nothing acknowledged is lost, and the stream has no gap
