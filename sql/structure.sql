@@ -889,6 +889,19 @@ $_$;
 
 COMMENT ON FUNCTION event_store._json_within_limits(p_value jsonb) IS 'Internal: fast test that a JSON value is nested at most 32 levels deep and has only short numbers; false means check precisely with _check_json_limits.';
 
+CREATE FUNCTION event_store._keyword_terms(p_keyword_json text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    SELECT NULLIF(
+               event_store._search_terms(' ' OPERATOR(pg_catalog.||) pg_catalog.array_to_string(
+                   s.t[2 : pg_catalog.cardinality(s.t) OPERATOR(pg_catalog.-) 1], ' ')
+                   OPERATOR(pg_catalog.||) ' '),
+               '{}')
+      FROM (SELECT pg_catalog.regexp_split_to_array(p_keyword_json, '[^a-z0-9]+') AS t) s
+$$;
+
+COMMENT ON FUNCTION event_store._keyword_terms(p_keyword_json text) IS 'Internal: the terms (_search_terms) every text holding the keyword has: its tokens with a separator on both sides inside it, and adjacent pairs of them; NULL when there is none.';
+
 CREATE FUNCTION event_store._lock_stream(p_instance_id text) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -1062,6 +1075,31 @@ END
 $_$;
 
 COMMENT ON FUNCTION event_store._schema_predicate(p_schema jsonb) IS 'Internal: a data_schema compiled to one jsonpath predicate (data @@ predicate) for the fast path of validation; never more lenient than _validate_event.';
+
+CREATE FUNCTION event_store._search_terms(p_text text) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+DECLARE
+    v_tokens text[] := pg_catalog.regexp_split_to_array(p_text, '[^a-z0-9]+');
+    v_n      int := pg_catalog.cardinality(v_tokens);
+    v_terms  text[] := '{}';
+    v_next   text;
+BEGIN
+    FOR i IN 1 .. v_n LOOP
+        CONTINUE WHEN pg_catalog.length(v_tokens[i]) OPERATOR(pg_catalog.=) 0
+                   OR pg_catalog.length(v_tokens[i]) OPERATOR(pg_catalog.>) 40;
+        v_terms := pg_catalog.array_append(v_terms, v_tokens[i]);
+        v_next := v_tokens[i OPERATOR(pg_catalog.+) 1];
+        IF pg_catalog.length(v_next) OPERATOR(pg_catalog.>) 0 AND pg_catalog.length(v_next) OPERATOR(pg_catalog.<=) 40 THEN
+            v_terms := pg_catalog.array_append(v_terms, v_tokens[i] OPERATOR(pg_catalog.||) ' '
+                                                        OPERATOR(pg_catalog.||) v_next);
+        END IF;
+    END LOOP;
+    RETURN v_terms;
+END
+$$;
+
+COMMENT ON FUNCTION event_store._search_terms(p_text text) IS 'Internal: the tokens (runs of a-z0-9, 1-40 characters) of a keyword-search text and the pairs of adjacent tokens ("start 17"): the expression of fleet_index_terms_idx.';
 
 CREATE FUNCTION event_store._search_text(p_event_data jsonb, p_metadata jsonb) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -2431,6 +2469,7 @@ DECLARE
     v_found   bigint;
     v_bound   bigint;
     v_idxscan text;
+    v_terms   text[];     -- the keyword's whole tokens and pairs, for fleet_index_terms_idx
 BEGIN
     IF p_limit IS NULL OR p_limit NOT BETWEEN 1 AND 1000 THEN
         RAISE EXCEPTION 'invalid limit %: must be between 1 and 1000', coalesce(p_limit::text, 'NULL')
@@ -2512,7 +2551,12 @@ BEGIN
         v_like := '%' || replace(replace(replace(v_kw_json, chr(92), chr(92) || chr(92)), '%', chr(92) || '%'),
                                  '_', chr(92) || '_') || '%';
         v_where := v_where || ' AND event_store._search_text(e.event_data, e.metadata) LIKE $7';
-        v_fwhere := v_fwhere || ' AND f.search_text LIKE $7';
+        v_terms := event_store._keyword_terms(v_kw_json);
+        IF v_terms IS NULL THEN
+            v_fwhere := v_fwhere || ' AND f.search_text LIKE $7';
+        ELSE
+            v_fwhere := v_fwhere || ' AND event_store._search_terms(f.search_text) @> $15 AND strpos(f.search_text, $6) > 0';
+        END IF;
         -- The match above runs on JSON text, so it is only a prefilter where that text is not the
         -- values themselves: a keyword with ',', ' ', '[' or ']' can match the array's
         -- punctuation, and any row holding an escape (\t, \n, \", \\) can match across it
@@ -2586,7 +2630,7 @@ BEGIN
         EXECUTE format('SELECT array_agg(c.k) FROM (SELECT m.k FROM %s m LIMIT $11 + 1) c', v_matches)
            INTO v_keys
           USING p_instance_id, p_event_types, p_start_date, p_end_date, v_kw, v_kw_json, v_like,
-                p_after_sequence, p_limit, p_offset, v_cap, v_mark_key, v_mark_pos;
+                p_after_sequence, p_limit, p_offset, v_cap, v_mark_key, v_mark_pos, v_bound, v_terms;
         v_found := coalesce(cardinality(v_keys), 0);
         IF v_found > v_cap THEN
             SELECT u.k INTO v_bound FROM unnest(v_keys) u(k) ORDER BY u.k OFFSET p_offset + p_limit - 1 LIMIT 1;
@@ -2594,7 +2638,7 @@ BEGIN
                            ' ORDER BY b.k LIMIT $9 + $10) c', v_matches)
                INTO v_keys
               USING p_instance_id, p_event_types, p_start_date, p_end_date, v_kw, v_kw_json, v_like,
-                    p_after_sequence, p_limit, p_offset, v_cap, v_mark_key, v_mark_pos, v_bound;
+                    p_after_sequence, p_limit, p_offset, v_cap, v_mark_key, v_mark_pos, v_bound, v_terms;
         END IF;
         IF v_kw IS NOT NULL THEN
             PERFORM pg_catalog.set_config('enable_indexscan', v_idxscan, true);
@@ -2627,7 +2671,7 @@ BEGIN
         CASE WHEN p_instance_id IS NULL THEN 'e.global_position = p.k'
              ELSE 'e.instance_id = $1 AND e.sequence_num = p.k' END)
     USING p_instance_id, p_event_types, p_start_date, p_end_date, v_kw, v_kw_json, v_like,
-          p_after_sequence, p_limit, p_offset, v_cap, v_mark_key, v_mark_pos;
+          p_after_sequence, p_limit, p_offset, v_cap, v_mark_key, v_mark_pos, v_bound, v_terms;
     IF v_seqscan IS NOT NULL THEN
         PERFORM pg_catalog.set_config('enable_seqscan', v_seqscan, true);
     END IF;
@@ -3056,6 +3100,10 @@ CREATE INDEX fleet_index_search_idx ON event_store.fleet_index USING gin (instan
 
 COMMENT ON INDEX event_store.fleet_index_search_idx IS 'GIN over (instance_id, trigrams of search_text): keyword search across all instances or within one.';
 
+CREATE INDEX fleet_index_terms_idx ON event_store.fleet_index USING gin (instance_id, event_store._search_terms(search_text));
+
+COMMENT ON INDEX event_store.fleet_index_terms_idx IS 'Keywords with whole tokens inside: rows holding the keyword''s tokens and adjacent token pairs (_search_terms).';
+
 CREATE INDEX fleet_index_timestamp_idx ON event_store.fleet_index USING btree ("timestamp") INCLUDE (event_type);
 
 COMMENT ON INDEX event_store.fleet_index_timestamp_idx IS 'Date ranges across all instances (index-only with the type).';
@@ -3169,6 +3217,8 @@ REVOKE ALL ON FUNCTION event_store._is_instance_id(p_instance_id text) FROM PUBL
 
 REVOKE ALL ON FUNCTION event_store._json_within_limits(p_value jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION event_store._keyword_terms(p_keyword_json text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION event_store._lock_stream(p_instance_id text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._refuse_event_change() FROM PUBLIC;
@@ -3180,6 +3230,8 @@ REVOKE ALL ON FUNCTION event_store._refuse_registry_delete() FROM PUBLIC;
 REVOKE ALL ON FUNCTION event_store._replay(p_instance_id text, p_to_sequence_num bigint, OUT acc event_store._fold_acc, OUT events_replayed bigint, OUT to_sequence_num bigint, OUT last_event_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._schema_predicate(p_schema jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION event_store._search_terms(p_text text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION event_store._search_text(p_event_data jsonb, p_metadata jsonb) FROM PUBLIC;
 

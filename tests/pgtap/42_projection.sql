@@ -77,19 +77,7 @@ SELECT throws_ok($$CALL event_store.run_projector(1, 10001)$$, 'ES006', NULL, 'r
 SELECT throws_ok($$CALL event_store.run_projector(1, NULL)$$, 'ES006', NULL, 'run_projector: idle NULL is ES006');
 
 -- Helpers. project_all: project_fleet until it returns 0; the sum.
-CREATE FUNCTION pg_temp.project_all() RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-    v_n   int;
-    v_sum bigint := 0;
-BEGIN
-    LOOP
-        v_n := event_store.project_fleet(100000);
-        v_sum := v_sum + v_n;
-        EXIT WHEN v_n = 0;
-    END LOOP;
-    RETURN v_sum;
-END
-$$;
+\ir helpers/project_all.sql
 
 -- Anything committed before this file (nothing, on the freshly deployed test database) is applied
 -- first: the watermark, its count and the horizon here are where this file's events start.
