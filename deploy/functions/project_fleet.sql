@@ -1,4 +1,6 @@
 -- Deploy supervisor_event_store:functions/project_fleet to pg
+-- requires: functions/project_fleet@v0.6.0
+-- requires: columns/fleet_type_counts_min_position
 -- requires: tables/projections
 -- requires: tables/fleet_index
 -- requires: tables/fleet_type_counts
@@ -12,7 +14,9 @@ BEGIN;
  * One batch of the fleet projection: the next p_limit events of the change feed after the
  * fleet_index watermark (below the transaction horizon, in (feed_key, global_position) order,
  * exactly as read_all delivers them: never skipping a late commit) go into fleet_index and
- * fleet_type_counts, and the watermark moves to the last of them, in one transaction.
+ * fleet_type_counts (with each type and hour's smallest position,
+ * columns/fleet_type_counts_min_position), and the watermark moves to the last of them, in one
+ * transaction.
  * Returns how many events it applied: 0 when there is nothing new, or when another projector
  * holds the watermark row (SKIP LOCKED: two projectors never wait for each other, and never
  * apply an event twice).
@@ -59,11 +63,14 @@ BEGIN
                b.search_text
           FROM batch b
     ), counts AS (
-        INSERT INTO event_store.fleet_type_counts AS c (event_type, hour, event_count)
-        SELECT b.event_type, date_trunc('hour', b."timestamp", 'UTC'), count(*)
+        INSERT INTO event_store.fleet_type_counts AS c (event_type, hour, event_count, min_global_position)
+        SELECT b.event_type, date_trunc('hour', b."timestamp", 'UTC'), count(*), min(b.global_position)
           FROM batch b
          GROUP BY 1, 2
-            ON CONFLICT (event_type, hour) DO UPDATE SET event_count = c.event_count + excluded.event_count
+            ON CONFLICT (event_type, hour) DO UPDATE
+           SET event_count = c.event_count + excluded.event_count,
+               min_global_position = CASE WHEN c.min_global_position IS NULL THEN NULL   -- unknown stays unknown
+                                          ELSE least(c.min_global_position, excluded.min_global_position) END
     )
     SELECT (SELECT count(*) FROM batch),
            l.feed_key, l.global_position
