@@ -84,6 +84,8 @@ test-sqitch: db
 	psql -X -q -d "$$dsn" -v tag=v0.5.0 -f tests/upgrade/emit.sql >/dev/null; \
 	sqitch deploy --verify --to @v0.6.0 "$$t"; \
 	psql -X -q -d "$$dsn" -v tag=v0.6.0 -f tests/upgrade/emit.sql >/dev/null; \
+	sqitch deploy --verify --to @v0.7.0 "$$t"; \
+	psql -X -q -d "$$dsn" -v tag=v0.7.0 -f tests/upgrade/emit.sql >/dev/null; \
 	sqitch deploy --verify "$$t"; \
 	psql -X -q -d "$$dsn" -f tests/upgrade/check.sql; \
 	$(DUMP_SCHEMA) "$$dsn" > $$dumps/structure-upgraded.sql; \

@@ -6,11 +6,12 @@
 -- The fixture's texts hold the tokens and pairs of the keywords without the keyword (split,
 -- reordered, a token inside a longer one, two spaces, a tab, a long token, a non-ASCII letter),
 -- so a prefilter taken for the match fails here. (A keyword with a space, comma or bracket is
--- also checked value by value; those without, '(#17)', rely on the substring test alone.)
+-- also checked value by value; those without, '(#17)', rely on the substring test alone. ' 30'
+-- is in the JSON text of '["x", 30]' across two values: a leading space is checked value by value.)
 -- Events reach fleet_index as in 42_projection.sql: inserted directly, as the owner, with a feed
 -- key below the horizon (events emitted in this transaction are after it). Everything rolls back.
 BEGIN;
-SELECT plan(52);
+SELECT plan(56);
 
 SELECT has_function('event_store', '_search_terms', ARRAY['text']);
 SELECT has_function('event_store', '_keyword_terms', ARRAY['text']);
@@ -63,7 +64,8 @@ INSERT INTO texts (n, data, meta) VALUES
     (19, '{"m": "timeout after 30 s waiting"}', '{}'),
     (20, '{"m": "after 30s timeout"}', '{}'),
     (21, '{"m": "no fix\tbug here"}', '{}'),
-    (22, '{"m": "170 items"}', '{}');
+    (22, '{"m": "170 items"}', '{}'),
+    (23, '{"m": "x", "n": 30}', '{"k": [7, 30]}');
 -- k-PS-1 gets every text, k-PS-2 every second one; feed keys below the horizon, after the watermark.
 CREATE TEMP TABLE w0 AS
 SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::numeric - 1)::text::xid8 AS fk;
@@ -80,9 +82,9 @@ UPDATE event_store.instances i SET last_sequence_num = (SELECT count(*) FROM eve
  WHERE i.instance_id LIKE 'k-PS-%';
 
 \ir helpers/project_all.sql
-SELECT ok(pg_temp.project_all() >= 33, 'the fixture is projected');
+SELECT ok(pg_temp.project_all() >= 34, 'the fixture is projected');
 ANALYZE event_store.fleet_index;   -- as autovacuum would: the planner then knows the terms are rare
-SELECT is((SELECT count(*) FROM event_store.fleet_index WHERE instance_id LIKE 'k-PS-%'), 33::bigint,
+SELECT is((SELECT count(*) FROM event_store.fleet_index WHERE instance_id LIKE 'k-PS-%'), 34::bigint,
           'every fixture event is in fleet_index');
 
 -- The answer (instance, sequence, total, exact) and the truth: a case-insensitive substring of one
@@ -110,7 +112,7 @@ CREATE TEMP TABLE keywords (kw text PRIMARY KEY);
 INSERT INTO keywords VALUES
     ('cold start (#17)'), ('start (#17)'), (' start (#1'), ('(#17)'), ('e start (#17'), (E'fix\tbug start'),
     ('é start (#17)'), ('score start (#17)'), ('a start (#17)'), ('"cold start (#17)"'),
-    ('timeout after 30s waiting'), (' after 30'), ('start 17'), ('17 start'), ('#17)'), ('(#170)');
+    ('timeout after 30s waiting'), (' after 30'), ('start 17'), ('17 start'), ('#17)'), ('(#170)'), (' 30'), ('30s ');
 CREATE FUNCTION pg_temp.kw_json(p_kw text) RETURNS text LANGUAGE sql AS $$
     SELECT substr(to_jsonb(lower(p_kw))::text, 2, length(to_jsonb(lower(p_kw))::text) - 2)
 $$;

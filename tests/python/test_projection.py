@@ -101,6 +101,12 @@ COUNTS_VS_INDEX = _differ(COUNTS, PER_HOUR.format("fleet_index"))
 ORPHANS = """SELECT count(*) FROM event_store.fleet_index f
               WHERE NOT EXISTS (SELECT FROM event_store.events e
                                  WHERE e.global_position = f.global_position)"""
+# fleet_type_counts.min_global_position must stay a lower bound of its type and hour's positions
+# (query_events skips the hours above a page's bound): the hours where it is above their minimum.
+ABOVE_MINIMUM = """SELECT count(*) FROM event_store.fleet_type_counts c
+                    WHERE c.min_global_position > (SELECT min(f.global_position) FROM event_store.fleet_index f
+                                                    WHERE f.event_type = c.event_type
+                                                      AND date_trunc('hour', f."timestamp", 'UTC') = c.hour)"""
 PROJECTED = "SELECT events_projected FROM event_store.projections WHERE projection_name = 'fleet_index'"
 INSTANCE_ROWS = "SELECT count(*) FROM event_store.fleet_index WHERE instance_id = %s"
 
@@ -279,6 +285,7 @@ def _catch_up(conn: psycopg.Connection[Any], seconds: float = 60) -> None:
 def _assert_projection_complete(conn: psycopg.Connection[Any]) -> None:
     assert _scalar(conn, INDEX_DIFF) == 0, "fleet_index is not exactly one row per event"
     assert _scalar(conn, COUNTS_DIFF) == 0, "fleet_type_counts differs from a GROUP BY over events"
+    assert _scalar(conn, ABOVE_MINIMUM) == 0, "a min_global_position is above its hour's smallest position"
     assert _scalar(conn, ORPHANS) == 0
     mark = conn.execute("SELECT feed_key::text, global_position FROM event_store.projections"
                         " WHERE projection_name = 'fleet_index'").fetchone()
@@ -368,6 +375,8 @@ def _orphan_checker(dsn: str, stop: threading.Event, wrong: list[str]) -> int:
                 wrong.append(f"{orphans} fleet_index rows without their event")
             if _scalar(conn, COUNTS_VS_INDEX):
                 wrong.append("fleet_type_counts differs from a GROUP BY over fleet_index")
+            if _scalar(conn, ABOVE_MINIMUM):
+                wrong.append("a min_global_position of fleet_type_counts is above its hour's smallest position")
             got = conn.execute(AGGREGATE, {"s": None, "e": None}).fetchall()
             want = conn.execute(AGGREGATE_TRUTH, {"s": None, "e": None}).fetchall()
             if got != want:

@@ -6,3 +6,12 @@ SELECT event_store.register_instance('upgrade-PS-1', 'PS', 'upgrade')
 SELECT event_store.emit_event('upgrade-PS-1', 'epic_started', jsonb_build_object('epic_id', 'E-' || :'tag'));
 SELECT event_store.emit_events('upgrade-PS-1',
     jsonb_build_array(jsonb_build_object('event_type', 'epic_completed', 'event_data', jsonb_build_object('epic_id', 'E-' || :'tag'))));
+-- From @v0.5.0 on, the projector applies what it can (below the horizon), so the upgrade meets a
+-- fleet projection with rows (@v0.7.0 fills fleet_type_counts.min_global_position from them).
+DO $$
+BEGIN
+    IF to_regprocedure('event_store.project_fleet(int)') IS NOT NULL THEN
+        EXECUTE 'SELECT event_store.project_fleet(1000)';
+    END IF;
+END
+$$;
