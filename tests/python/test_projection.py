@@ -104,9 +104,10 @@ ORPHANS = """SELECT count(*) FROM event_store.fleet_index f
 # fleet_type_counts.min_global_position must stay a lower bound of its type and hour's positions
 # (query_events skips the hours above a page's bound): the hours where it is above their minimum.
 ABOVE_MINIMUM = """SELECT count(*) FROM event_store.fleet_type_counts c
-                    WHERE c.min_global_position > (SELECT min(f.global_position) FROM event_store.fleet_index f
-                                                    WHERE f.event_type = c.event_type
-                                                      AND date_trunc('hour', f."timestamp", 'UTC') = c.hour)"""
+                    WHERE c.min_global_position > (
+                          SELECT min(f.global_position) FROM event_store.fleet_index f
+                           WHERE f.event_type = c.event_type
+                             AND date_trunc('hour', f."timestamp", 'UTC') = c.hour)"""
 PROJECTED = "SELECT events_projected FROM event_store.projections WHERE projection_name = 'fleet_index'"
 INSTANCE_ROWS = "SELECT count(*) FROM event_store.fleet_index WHERE instance_id = %s"
 
@@ -291,7 +292,31 @@ def _assert_projection_complete(conn: psycopg.Connection[Any]) -> None:
                         " WHERE projection_name = 'fleet_index'").fetchone()
     last = conn.execute("SELECT feed_key::text, global_position FROM event_store.events"
                         " ORDER BY feed_key DESC, global_position DESC LIMIT 1").fetchone()
-    assert mark == last, "the watermark is not the last event in feed order"
+    assert mark == last, "the watermark is not the last event in feed order: " + _diagnose(conn, mark, last)
+
+
+def _diagnose(conn: psycopg.Connection[Any], mark: Any, last: Any) -> str:
+    """What a mismatch of the watermark and the last event looks like from every side (an
+    unexplained failure under pytest-xdist, session 18: the watermark past every event found):
+    the last event through the feed index and through a sequential scan, the counts of both
+    tables and the projector's own count, and the plan of the lookup."""
+    with conn.transaction():
+        conn.execute("SET LOCAL enable_indexscan = off")
+        conn.execute("SET LOCAL enable_bitmapscan = off")
+        conn.execute("SET LOCAL enable_indexonlyscan = off")
+        seq_last = conn.execute("SELECT feed_key::text, global_position FROM event_store.events"
+                                " ORDER BY feed_key DESC, global_position DESC LIMIT 1").fetchone()
+        counts = conn.execute("SELECT (SELECT count(*) FROM event_store.events),"
+                              " (SELECT max(global_position) FROM event_store.events),"
+                              " (SELECT count(*) FROM event_store.fleet_index),"
+                              " (SELECT max(global_position) FROM event_store.fleet_index)").fetchone()
+    plan = [r[0] for r in conn.execute("EXPLAIN SELECT feed_key, global_position FROM event_store.events"
+                                       " ORDER BY feed_key DESC, global_position DESC LIMIT 1").fetchall()]
+    projected = conn.execute(PROJECTED).fetchone()
+    return (f"watermark {mark}, last by the planner's choice {last}, last by a sequential scan {seq_last};"
+            f" events (count, max position) {counts[:2] if counts else None},"
+            f" fleet_index {counts[2:] if counts else None},"
+            f" events_projected {projected}; plan {plan}")
 
 
 def _register(dsn: str, instances: list[str], project: str) -> None:
@@ -376,7 +401,7 @@ def _orphan_checker(dsn: str, stop: threading.Event, wrong: list[str]) -> int:
             if _scalar(conn, COUNTS_VS_INDEX):
                 wrong.append("fleet_type_counts differs from a GROUP BY over fleet_index")
             if _scalar(conn, ABOVE_MINIMUM):
-                wrong.append("a min_global_position of fleet_type_counts is above its hour's smallest position")
+                wrong.append("a fleet_type_counts.min_global_position is above its hour's smallest position")
             got = conn.execute(AGGREGATE, {"s": None, "e": None}).fetchall()
             want = conn.execute(AGGREGATE_TRUTH, {"s": None, "e": None}).fetchall()
             if got != want:
