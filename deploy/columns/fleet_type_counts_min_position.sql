@@ -14,16 +14,12 @@ BEGIN;
  * of them in global order. query_events finds a position that bounds the page from some of the
  * matches, and then reads only the hours whose minimum is at or below it, instead of every match
  * in the range (a 3-day range of two common types at 10M events: 40,000 index entries).
- * Filled here from fleet_index, in this transaction (the ALTER holds the projector off).
+ * Added NULL (unknown) here and filled from fleet_index by functions/project_fleet's change, once
+ * the project_fleet that keeps it is in place: a batch of the previous project_fleet in between
+ * (one blocked on this ALTER resumes with its old statement) adds to the counts without lowering
+ * the minimum, and a minimum filled before it could stay above a position it projected.
  */
 ALTER TABLE event_store.fleet_type_counts ADD COLUMN min_global_position bigint;
-
-UPDATE event_store.fleet_type_counts c
-   SET min_global_position = m.p
-  FROM (SELECT f.event_type, date_trunc('hour', f."timestamp", 'UTC') AS hour, min(f.global_position) AS p
-          FROM event_store.fleet_index f
-         GROUP BY 1, 2) m
- WHERE c.event_type = m.event_type AND c.hour = m.hour;
 
 COMMENT ON COLUMN event_store.fleet_type_counts.min_global_position IS
     'A lower bound of the global_position of the type''s events in the hour (their minimum when projected); '

@@ -96,4 +96,18 @@ COMMENT ON FUNCTION event_store.project_fleet(int) IS
 REVOKE ALL ON FUNCTION event_store.project_fleet(int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION event_store.project_fleet(int) TO event_store_admin;
 
+/*
+ * Fill fleet_type_counts.min_global_position from fleet_index (columns/fleet_type_counts_min_position
+ * added it unknown). The watermark row is locked first, as a batch locks it: a batch still running
+ * the previous body commits before this reads fleet_index, and one that starts meanwhile finds the
+ * row locked and applies nothing (SKIP LOCKED); after this commits, every batch runs the body above.
+ */
+SELECT FROM event_store.projections p WHERE p.projection_name = 'fleet_index' FOR UPDATE;
+UPDATE event_store.fleet_type_counts c
+   SET min_global_position = m.p
+  FROM (SELECT f.event_type, date_trunc('hour', f."timestamp", 'UTC') AS hour, min(f.global_position) AS p
+          FROM event_store.fleet_index f
+         GROUP BY 1, 2) m
+ WHERE c.event_type = m.event_type AND c.hour = m.hour;
+
 COMMIT;

@@ -267,9 +267,10 @@ BEGIN
          *     global_position index up to it.
          *   - Dates alone: the first pass reads fleet_index_timestamp_idx in time order (in
          *     global order, the planner may walk everything before the range).
-         * Without a keyword, the second pass reads only the hours that can hold a position at or
-         * below the bound: fleet_type_counts.min_global_position is a lower bound of each type
-         * and hour's positions, so the hours whose bound is above it hold no event of the page.
+         * Without a keyword, the second pass reads only the span of hours from the first to the
+         * last that can hold a position at or below the bound: fleet_type_counts.min_global_position
+         * is a lower bound of each type and hour's positions, so an hour whose bound is above it
+         * holds no event of the page.
          * Positions grow with time, so that is an hour or two of a range, not all of it (two
          * common types over 3 days at 10M: 40,000 index entries read and filtered before).
          * The events after the watermark are not in the rollup and are read whole (they are few).

@@ -18,7 +18,7 @@
 -- Everything rolls back. Committed events, concurrency and run_projector's loop (it commits, so
 -- it cannot run inside a transaction block) are tested in tests/python/test_projection.py.
 BEGIN;
-SELECT plan(228);
+SELECT plan(231);
 
 -- Signatures, definer, privileges
 SELECT has_function('event_store', 'project_fleet', ARRAY['integer']);
@@ -457,7 +457,9 @@ INSERT INTO cases (grp, label, kind, instance_id, types, start_date, end_date, k
     ('contract', 't16 two types, the page deeper than the first type', 'q', NULL, '{task_spawned,test_passed}', NULL, NULL,
      NULL, 100, 10400, false, '10500 f t 100'),
     ('contract', 't17 type from a date (10,500 and p-PS-live''s one), offset 10,495: exact again', 'q', NULL, '{test_passed}', '2026-05-01 00:00+00', NULL, NULL, 10,
-     10495, false, '10501 t f 6');
+     10495, false, '10501 t f 6'),
+    ('contract', 't18 two types up to an hour''s first instant, the page''s first event on it', 'q', NULL,
+     '{task_spawned,test_passed}', '2026-04-01 00:00+00', '2026-05-01 02:00+00', NULL, 10, 0, false, '10000 f t 10');
 
 SELECT is(pg_temp.summary(c), c.expect, 'unprojected: ' || c.label) FROM cases c WHERE c.grp = 'contract' ORDER BY c.label;
 SELECT is_empty($$SELECT c.label FROM cases c WHERE c.grp = 'contract' AND pg_temp.answer(c) IS DISTINCT FROM pg_temp.truth(c)$$,

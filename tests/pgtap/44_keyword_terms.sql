@@ -5,9 +5,9 @@
 -- answer, and a keyword with whole tokens reads fleet_index_terms_idx, not the trigram index.
 -- The fixture's texts hold the tokens and pairs of the keywords without the keyword (split,
 -- reordered, a token inside a longer one, two spaces, a tab, a long token, a non-ASCII letter),
--- so a prefilter taken for the match fails here. (A keyword with a space, comma or bracket is
--- also checked value by value; those without, '(#17)', rely on the substring test alone. ' 30'
--- is in the JSON text of '["x", 30]' across two values: a leading space is checked value by value.)
+-- so a prefilter taken for the match fails here. (A keyword with a comma or bracket, or a leading
+-- space, is also checked value by value; the others, '(#17)' and 'cold start (#17)', rely on the
+-- substring test alone. ' 30' is in the JSON text of '["x", 30]' across two values.)
 -- Events reach fleet_index as in 42_projection.sql: inserted directly, as the owner, with a feed
 -- key below the horizon (events emitted in this transaction are after it). Everything rolls back.
 BEGIN;

@@ -63,7 +63,7 @@ BEGIN
     v_before := (SELECT total_count FROM event_store.query_events(p_event_types => ARRAY['epic_started']) LIMIT 1);
     WHILE event_store.project_fleet(1000) > 0 LOOP END LOOP;
     v_after := (SELECT total_count FROM event_store.query_events(p_event_types => ARRAY['epic_started']) LIMIT 1);
-    IF v_before <> v_direct OR v_after <> v_direct THEN
+    IF v_before IS DISTINCT FROM v_direct OR v_after IS DISTINCT FROM v_direct THEN
         RAISE EXCEPTION 'fleet query_events after the upgrade: % before projecting, % after, % events', v_before, v_after, v_direct;
     END IF;
     IF (SELECT count(*) FROM event_store.fleet_index) <> (SELECT count(*) FROM event_store.events) THEN
@@ -77,7 +77,7 @@ BEGIN
     END IF;
     -- A keyword with whole tokens inside ('v0' and '2' in 'e-v0.2.0'): fleet_index_terms_idx,
     -- built over the upgraded rows.
-    IF (SELECT total_count FROM event_store.query_events(p_keyword => 'e-v0.2.0') LIMIT 1) <> 2 THEN
+    IF (SELECT total_count FROM event_store.query_events(p_keyword => 'e-v0.2.0') LIMIT 1) IS DISTINCT FROM 2 THEN
         RAISE EXCEPTION 'the keyword e-v0.2.0 after the upgrade: % events, expected 2',
             (SELECT total_count FROM event_store.query_events(p_keyword => 'e-v0.2.0') LIMIT 1);
     END IF;
