@@ -94,6 +94,21 @@ def test_tail_of_the_store_reports_a_bad_start_in_one_line(dsn: str) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_subscriptions_json_names_the_transaction_holding_the_horizon(dsn: str) -> None:
+    """horizon_age is an interval; with a transaction holding the horizon it was a timedelta that
+    json.dumps refused (a CI run failed when pg_cron's projector happened to be in a batch)."""
+    run(dsn, "subscriptions", "create", "cli-held", "--type", "epic_started")
+    with psycopg.connect(dsn) as holder:
+        holder.execute("SELECT pg_current_xact_id()")   # an xid, held until the rollback
+        [slot] = run_json(dsn, "subscriptions")
+        listed = run(dsn, "subscriptions").stdout
+        holder.rollback()
+    assert slot["horizon_pid"] is not None
+    assert slot["horizon_age"].startswith("PT"), slot["horizon_age"]   # ISO 8601, as the MCP tools say it
+    assert slot["horizon_age"].endswith("S"), slot["horizon_age"]
+    assert "open for" in listed
+
+
 def test_subscriptions_create_list_poll_ack_drop(dsn: str) -> None:
     run(dsn, "register", "s-PS-1", "PS", "subs")
     created = run_json(dsn, "subscriptions", "create", "cli-sub", "--type", "epic_started", "--members", "2")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID
@@ -138,9 +138,15 @@ Rows = list[dict[str, Any]]
 
 
 def json_default(value: object) -> object:
-    """``json.dumps`` fallback for the values our rows hold (UUID, datetime, Decimal)."""
+    """``json.dumps`` fallback for the values our rows hold (UUID, datetime, Decimal, and timedelta
+    from an interval, such as list_subscriptions' horizon_age: an ISO 8601 duration, "PT1.5S", as
+    the MCP tools give it)."""
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        from pydantic import TypeAdapter  # imported here: only the CLI's JSON output needs it
+
+        return TypeAdapter(timedelta).dump_python(value, mode="json")
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, UUID):
